@@ -1,0 +1,40 @@
+# The book's commands. Set-up and build: `make book`. Tests: `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB     := $(BIN)/jupyter-book
+STRICT := -W -n --keep-going
+
+.PHONY: book test lab validate learner bench publish clean pins check-setup
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## book: set up the environment (first run) and build the whole book strictly
+book: $(STAMP)
+	$(BIN)/python -m parkecon validate
+	$(BIN)/python -m parkecon invalidate-cache
+	$(JB) build . $(STRICT)
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+## test: the whole test suite (builds the book as part of it)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## lab: JupyterLab on the notebooks (open a .md file as a notebook)
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+validate: $(STAMP)
+	$(BIN)/python -m parkecon validate
+
+pins:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^parkecon' > /tmp/pins.txt && echo "see /tmp/pins.txt"
+
+clean:
+	rm -rf _build

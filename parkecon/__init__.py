@@ -1,0 +1,20 @@
+"""Helpers for the Northern Guangdong park-economy book.
+
+Notebooks start with::
+
+    import parkecon as pe
+    pe.setup(uses=["facts", "entities", "indicators", "sources"])
+
+and then read data only through `pe.load`, `pe.facts`, `pe.value`, paste numbers with
+`pe.glue`, and show `pe.provenance([...])` under each figure.
+"""
+from .data import DataValidationError, Problem, fingerprint, load, validate
+from .notebook import glue, setup
+from .paths import data_dir, repo_root
+from .provenance import fact, facts, provenance, value
+from . import style
+
+__all__ = [
+    "DataValidationError", "Problem", "fingerprint", "load", "validate", "glue", "setup",
+    "data_dir", "repo_root", "fact", "facts", "provenance", "value", "style",
+]

@@ -1,0 +1,64 @@
+"""Facts with their names attached, and the provenance table shown under figures."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from .data import load
+
+
+def facts(folder=None) -> pd.DataFrame:
+    """facts.csv joined with entity, indicator and source names (English and Chinese)."""
+    f = load("facts", folder)
+    e = load("entities", folder)[["entity_id", "name_en", "name_zh", "kind"]].rename(
+        columns={"name_en": "entity_en", "name_zh": "entity_zh", "kind": "entity_kind"})
+    i = load("indicators", folder)[["indicator_id", "name_en", "name_zh", "measure", "family", "scope"]].rename(
+        columns={"name_en": "indicator_en", "name_zh": "indicator_zh"})
+    s = load("sources", folder)[["source_id", "short_en"]].rename(columns={"short_en": "source_en"})
+    return f.merge(e, on="entity_id", how="left").merge(i, on="indicator_id", how="left").merge(s, on="source_id", how="left")
+
+
+def fact(fact_id: str, folder=None) -> pd.Series:
+    """One fact by id; a clear error when it does not exist."""
+    f = facts(folder)
+    hit = f[f["fact_id"] == fact_id]
+    if hit.empty:
+        raise KeyError(f"no fact {fact_id!r} in facts.csv")
+    return hit.iloc[0]
+
+
+def value(fact_id: str, folder=None) -> float:
+    """The value of one fact in base units (yuan, %, m², ...)."""
+    return float(fact(fact_id, folder)["value"])
+
+
+def provenance(fact_ids, title: str = "Sources of this figure", folder=None):
+    """A collapsed HTML table listing the facts used, with source, locator and quote."""
+    from IPython.display import HTML
+
+    f = facts(folder)
+    ids = list(dict.fromkeys(fact_ids))
+    missing = [i for i in ids if i not in set(f["fact_id"])]
+    if missing:
+        raise KeyError(f"provenance: unknown fact ids {missing}")
+    rows = f.set_index("fact_id").loc[ids]
+    cells = []
+    for fid, r in rows.iterrows():
+        qual = "" if r["qualifier"] == "exactly" else f" ({str(r['qualifier']).replace('_', ' ')})"
+        cells.append(
+            "<tr>"
+            f"<td><code>{fid}</code></td>"
+            f"<td>{html.escape(str(r['entity_en']))}: {html.escape(str(r['indicator_en']))}, {r['period_end'].year}"
+            f"{' (' + str(r['status']) + ')' if r['status'] != 'actual' else ''}</td>"
+            f"<td>{html.escape(str(r['value_reported']).removesuffix('.0'))} {html.escape(str(r['unit_reported']))}{qual}</td>"
+            f"<td>{html.escape(str(r['source_id']))}, {html.escape(str(r['locator']))}</td>"
+            f"<td lang=\"zh\">{html.escape(str(r['quote']))}</td>"
+            "</tr>"
+        )
+    body = "".join(cells)
+    return HTML(
+        f'<details class="provenance"><summary>{html.escape(title)} ({len(ids)} facts)</summary>'
+        '<table class="provenance-table"><thead><tr><th>fact</th><th>what</th><th>as printed</th>'
+        f"<th>source, section</th><th>quote</th></tr></thead><tbody>{body}</tbody></table></details>"
+    )

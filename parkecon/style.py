@@ -1,0 +1,65 @@
+"""One figure style for the whole book.
+
+Colour-blind-safe palette (Okabe & Ito 2008), sizes fit for the book's text column
+(about 740 px wide), PNG at a resolution that stays sharp and small.
+"""
+from __future__ import annotations
+
+import warnings
+
+import matplotlib as mpl
+
+# Okabe-Ito: distinguishable under the common forms of colour-vision deficiency.
+PALETTE = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+GREY = "#999999"
+# Fixed meanings used across chapters.
+STATUS_COLOURS = {"actual": PALETTE[0], "target": PALETTE[5], "plan": PALETTE[1], "estimate": PALETTE[3]}
+SOURCE_COLOURS = {"s000": PALETTE[0], "s001": PALETTE[1], "s002": PALETTE[2], "s003": PALETTE[3], "s004": PALETTE[5], "x001": GREY}
+
+WIDTH = 7.0      # inches; at DPI this fills the text column
+HEIGHT = 4.2
+DPI = 110
+
+
+def apply() -> None:
+    """Set the seaborn theme and matplotlib parameters; idempotent."""
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (WIDTH, HEIGHT),
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+            "savefig.bbox": "tight",
+            "font.family": "DejaVu Sans",
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.labelsize": 10.5,
+            "xtick.labelsize": 9.5,
+            "ytick.labelsize": 9.5,
+            "legend.fontsize": 9,
+            "legend.frameon": False,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.hashsalt": "parkecon",  # reproducible SVG ids
+            "path.simplify": True,
+        }
+    )
+    # A character the font cannot draw would print as an empty box: fail instead.
+    warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
+
+
+def source_note(ax, text: str) -> None:
+    """Write a small source line under the axes (inside the figure)."""
+    ax.figure.text(0.0, -0.02, text, ha="left", va="top", fontsize=8, color="#555555",
+                   transform=ax.figure.transFigure, wrap=True)

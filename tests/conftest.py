@@ -1,0 +1,61 @@
+"""Shared fixtures: the repository, the built book, a local web server."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+STRICT = ["-W", "-n", "--keep-going"]
+
+
+def jb_build(book: Path, extra_env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Build a book folder the way `make book` does; return the finished process."""
+    env = {**os.environ, **(extra_env or {})}
+    subprocess.run([sys.executable, "-m", "parkecon", "invalidate-cache", "--root", str(book)],
+                   cwd=book, env=env, check=True, capture_output=True, text=True)
+    return subprocess.run([str(BIN / "jupyter-book"), "build", str(book), *STRICT],
+                          cwd=book, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """The real book, built strictly (reusing the execution cache); returns _build/html."""
+    proc = jb_build(ROOT)
+    if proc.returncode != 0:
+        pytest.fail("strict build of the book failed:\n" + proc.stdout[-6000:] + proc.stderr[-4000:])
+    return ROOT / "_build" / "html"
+
+
+def copy_book(dst: Path, with_data: bool = True) -> Path:
+    """A copy of the repository's book sources (no _build, no .venv) in dst."""
+    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "learner", "staging")
+    for name in ["_config.yml", "_toc.yml", "references.bib"]:
+        shutil.copy2(ROOT / name, dst / name)
+    for folder in ["book", "notebooks"] + (["data"] if with_data else []):
+        if (ROOT / folder).exists():
+            shutil.copytree(ROOT / folder, dst / folder, ignore=ignore)
+    return dst
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_book):
+    handler = functools.partial(_Quiet, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()

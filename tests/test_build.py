@@ -1,0 +1,83 @@
+"""The strict build: a good book builds every page; a broken copy fails, naming the problem."""
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_book, jb_build
+
+pytestmark = pytest.mark.build
+
+HEADER = textwrap.dedent("""\
+    ---
+    jupytext:
+      text_representation:
+        extension: .md
+        format_name: myst
+    kernelspec:
+      display_name: Python 3
+      language: python
+      name: python3
+    ---
+    """)
+
+
+def toc_pages() -> list[str]:
+    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    return [re.search(r"^root:\s*(\S+)", text, re.M).group(1)] + re.findall(r"file:\s*(\S+)", text)
+
+
+def test_strict_build_produces_every_toc_page(built_book):
+    pages = toc_pages()
+    assert len(pages) >= 4
+    for page in pages:
+        html = built_book / f"{page}.html"
+        assert html.is_file(), f"{page} listed in _toc.yml was not built"
+        assert len(html.read_text(encoding="utf-8")) > 5000
+    assert (built_book / "index.html").is_file()
+
+
+def test_only_toc_pages_are_built(built_book):
+    built = {str(p.relative_to(built_book).with_suffix("")) for p in built_book.rglob("*.html")
+             if not p.name.startswith(("genindex", "search", "index")) and "_static" not in p.parts}
+    assert built <= set(toc_pages()), f"pages outside the toc were built: {sorted(built - set(toc_pages()))}"
+
+
+BROKEN = {
+    "raising-cell": ("```{code-cell} ipython3\nraise ValueError('deliberately broken cell')\n```\n",
+                     r"deliberately broken cell"),
+    "missing-glue-key": ("```{code-cell} ipython3\nimport parkecon as pe\npe.glue('known', 1)\n```\n\n"
+                         "A number: {glue:text}`no_such_key:.1f`.\n", r"no_such_key"),
+    "broken-reference": ("A link to {ref}`no-such-label`.\n", r"no-such-label"),
+}
+
+
+def make_small_book(tmp: Path, page_body: str) -> Path:
+    """A copy of the book's configuration and data with a two-page toc: an index and one test page."""
+    copy_book(tmp)
+    (tmp / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: page\n", encoding="utf-8")
+    (tmp / "index.md").write_text("# Test book\n\nA small copy of the book's configuration.\n", encoding="utf-8")
+    (tmp / "page.md").write_text(HEADER + "\n# A test page\n\n" + page_body, encoding="utf-8")
+    return tmp
+
+
+def test_small_copy_builds_when_healthy(tmp_path):
+    """Control: the same small copy with a healthy page builds, so failures below are the defects'."""
+    book = make_small_book(tmp_path, "```{code-cell} ipython3\nimport parkecon as pe\npe.glue('known', 1.5)\n```\n\n"
+                                     "(a-label)=\n## Section\n\nValue {glue:text}`known:.1f`, see {ref}`a-label`.\n")
+    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "1.5" in (book / "_build" / "html" / "page.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("defect", sorted(BROKEN))
+def test_broken_copy_fails_naming_the_problem(tmp_path, defect):
+    body, pattern = BROKEN[defect]
+    book = make_small_book(tmp_path, body)
+    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, f"the build with a {defect} passed:\n{out[-3000:]}"
+    assert re.search(pattern, out), f"the build failed but did not name {pattern!r}:\n{out[-3000:]}"

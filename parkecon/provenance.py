@@ -62,3 +62,19 @@ def provenance(fact_ids, title: str = "Sources of this figure", folder=None):
         '<table class="provenance-table"><thead><tr><th>fact</th><th>what</th><th>as printed</th>'
         f"<th>source, section</th><th>quote</th></tr></thead><tbody>{body}</tbody></table></details>"
     )
+
+
+def sources_table(source_ids, folder=None):
+    """An HTML list of the sources a chapter drew on, for its closing 'Sources' section."""
+    from IPython.display import HTML
+
+    s = load("sources", folder).set_index("source_id")
+    f = load("facts", folder)
+    items = []
+    for sid in sorted(dict.fromkeys(source_ids)):
+        r = s.loc[sid]
+        n = int((f["source_id"] == sid).sum())
+        when = r["date"].strftime("%Y") if r["date_precision"] == "year" else r["date"].strftime("%B %Y")
+        items.append(f"<li><code>{sid}</code> {html.escape(r['issuer_en'])}, <i>{html.escape(r['title_en'])}</i> "
+                     f"(<span lang='zh'>{html.escape(r['title_zh'])}</span>), {when}; {n} facts in the data.</li>")
+    return HTML("<ul class='sources-used'>" + "".join(items) + "</ul>")

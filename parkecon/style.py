@@ -63,3 +63,23 @@ def source_note(ax, text: str) -> None:
     """Write a small source line under the axes (inside the figure)."""
     ax.figure.text(0.0, -0.02, text, ha="left", va="top", fontsize=8, color="#555555",
                    transform=ax.figure.transFigure, wrap=True)
+
+
+def mark_bounds(ax, xs, ys, qualifiers, horizontal: bool = False, colour: str = "#333333") -> None:
+    """Draw an arrow beyond each value that is a bound ("more than" → arrow outwards).
+
+    Use on bar or dot charts so that lower bounds never look like exact values.
+    """
+    from .calc import LOWER_BOUNDS, UPPER_BOUNDS
+
+    span = (ax.get_xlim() if horizontal else ax.get_ylim())
+    step = 0.06 * (span[1] - span[0])
+    for x, y, q in zip(xs, ys, qualifiers):
+        if q in LOWER_BOUNDS or q in UPPER_BOUNDS:
+            d = step if q in LOWER_BOUNDS else -step
+            if horizontal:
+                ax.annotate("", xy=(y + d, x), xytext=(y, x),
+                            arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.4))
+            else:
+                ax.annotate("", xy=(x, y + d), xytext=(x, y),
+                            arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.4))

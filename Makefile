@@ -18,7 +18,6 @@ venv: $(STAMP)
 ## book: set up the environment (first run) and build the whole book strictly
 book: $(STAMP)
 	$(BIN)/python -m parkecon validate
-	$(BIN)/python -m parkecon invalidate-cache
 	$(JB) build . $(STRICT)
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
@@ -38,3 +37,19 @@ pins:
 
 clean:
 	rm -rf _build
+
+## learner: the workshop's learner notebooks (solutions removed) and zip, in _build/learner/
+learner: $(STAMP)
+	$(BIN)/python -c "import parkecon.learner as l, pathlib; print(l.build(pathlib.Path('.').resolve()))"
+
+## check-setup: the attendees' set-up check
+check-setup: $(STAMP)
+	$(BIN)/python check_setup.py
+
+## bench: speed and size, measured on a temporary copy; writes _build/bench.json and _build/bench.md
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
+
+## publish: strict build, then push _build/html to the gh-pages branch
+publish: book
+	$(BIN)/ghp-import --no-jekyll --push --force _build/html

@@ -4,11 +4,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_MARKERS = ("_config.yml", "_toc.yml")
+_MARKER = Path("data") / "datapackage.json"
 
 
 def repo_root(start: str | os.PathLike | None = None) -> Path:
-    """Return the repository root: the first folder upwards holding `_config.yml` and `_toc.yml`.
+    """Return the book's root: the first folder upwards holding `data/datapackage.json`.
 
     Notebooks are executed with their own folder as working directory, learners may open
     them from elsewhere, so nothing relies on the current directory alone. The environment
@@ -19,14 +19,14 @@ def repo_root(start: str | os.PathLike | None = None) -> Path:
         return Path(env).resolve()
     here = Path(start or os.getcwd()).resolve()
     for folder in (here, *here.parents):
-        if all((folder / m).is_file() for m in _MARKERS):
+        if (folder / _MARKER).is_file():
             return folder
     # Installed in editable mode: the package lives in the repository.
     pkg_parent = Path(__file__).resolve().parent.parent
-    if all((pkg_parent / m).is_file() for m in _MARKERS):
+    if (pkg_parent / _MARKER).is_file():
         return pkg_parent
     raise FileNotFoundError(
-        f"could not find the book's root (a folder with {', '.join(_MARKERS)}) above {here}; "
+        f"could not find the book's root (a folder with {_MARKER}) above {here}; "
         "set PARKECON_ROOT to the repository folder"
     )
 

@@ -20,8 +20,6 @@ STRICT = ["-W", "-n", "--keep-going"]
 def jb_build(book: Path, extra_env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
     """Build a book folder the way `make book` does; return the finished process."""
     env = {**os.environ, **(extra_env or {})}
-    subprocess.run([sys.executable, "-m", "parkecon", "invalidate-cache", "--root", str(book)],
-                   cwd=book, env=env, check=True, capture_output=True, text=True)
     return subprocess.run([str(BIN / "jupyter-book"), "build", str(book), *STRICT],
                           cwd=book, env=env, capture_output=True, text=True, timeout=timeout)
 

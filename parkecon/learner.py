@@ -1,0 +1,94 @@
+"""Learner notebooks for the workshop: the chapters as .ipynb with every solution removed.
+
+`build(root)` writes `_build/learner/kit/` (notebooks, data, the helper package, set-up
+files) and a zip of it that the workshop page links for download. The zip is
+deterministic: same inputs, same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+SOLUTION_RE = re.compile(r"^```\{solution-start\}.*?^```\{solution-end\}[^\n]*\n```[ \t]*\n?", re.S | re.M)
+EXERCISE_RE = re.compile(r"^```\{exercise-start\}\s*(?P<title>.*?)\s*\((?P<minutes>\d+)\s*min\)\s*\n:label:\s*(?P<label>\S+)", re.M)
+ZIP_NAME = "parkecon-workshop.zip"
+KIT_FILES = ["requirements.txt", "pyproject.toml", "check_setup.py"]
+
+
+def strip_solutions(text: str) -> str:
+    """The MyST text without any solution block (from solution-start to solution-end)."""
+    return SOLUTION_RE.sub("", text)
+
+
+def exercises(text: str) -> list[dict]:
+    """Every exercise in a MyST text: label, title and stated minutes."""
+    return [{"label": m["label"], "title": m["title"], "minutes": int(m["minutes"])} for m in EXERCISE_RE.finditer(text)]
+
+
+def chapters(root: Path) -> list[Path]:
+    """The analysis notebooks listed in the toc, in order."""
+    toc = (root / "_toc.yml").read_text(encoding="utf-8")
+    return [root / (f + ".md") for f in re.findall(r"file:\s*(notebooks/[^\s#]+)", toc)]
+
+
+def to_ipynb(text: str):
+    import jupytext
+
+    nb = jupytext.reads(text, fmt="md:myst")
+    nb.metadata.pop("jupytext", None)
+    for cell in nb.cells:
+        cell.metadata.pop("tags", None) if "remove-cell" in cell.metadata.get("tags", []) else None
+    return nb
+
+
+README = """Workshop kit: Parks, clusters and transfer in northern Guangdong
+================================================================
+
+notebooks/   the book's chapters as notebooks, exercises without their solutions
+data/        the curated data (CSV + datapackage.json)
+parkecon/    the book's helper package
+
+Set up (Python 3.11), in this folder:
+    python3.11 -m venv .venv
+    .venv/bin/pip install -r requirements.txt     (Windows: .venv\\Scripts\\pip)
+    .venv/bin/python check_setup.py
+    .venv/bin/jupyter lab notebooks/
+
+The solutions are in the book itself, under each exercise.
+"""
+
+
+def build(root: Path, out: Path | None = None) -> Path:
+    """Write the learner kit and its zip; return the zip's path."""
+    out = out or root / "_build" / "learner"
+    kit = out / "kit"
+    if kit.exists():
+        shutil.rmtree(kit)
+    (kit / "notebooks").mkdir(parents=True)
+    import nbformat
+
+    for md in chapters(root):
+        text = strip_solutions(md.read_text(encoding="utf-8"))
+        nbformat.write(to_ipynb(text), kit / "notebooks" / (md.stem + ".ipynb"))
+    shutil.copytree(root / "data", kit / "data", ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(root / "parkecon", kit / "parkecon", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in KIT_FILES:
+        if (root / name).is_file():
+            shutil.copy2(root / name, kit / name)
+    (kit / "README.txt").write_text(README, encoding="utf-8")
+    files = sorted(p for p in kit.rglob("*") if p.is_file())
+    manifest = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(kit).as_posix()}\n"
+                       for p in files if p.parts[len(kit.parts)] == "data")
+    (kit / "MANIFEST.sha256").write_text(manifest, encoding="utf-8")
+    files = sorted(p for p in kit.rglob("*") if p.is_file())
+    zpath = out / ZIP_NAME
+    with zipfile.ZipFile(zpath, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for p in files:
+            info = zipfile.ZipInfo("parkecon-workshop/" + p.relative_to(kit).as_posix(), date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, p.read_bytes())
+    return zpath

@@ -1,0 +1,42 @@
+"""Sphinx hooks of the book (listed in _config.yml): run before any page is read.
+
+1. Drop the cached execution of every notebook whose declared data tables changed
+   (the execution cache keys on code only).
+2. Write the workshop's learner notebooks and zip, which the workshop page links.
+3. Drop the live-code (thebe) assets from every page: nothing is fetched from a CDN.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _builder_inited(app) -> None:
+    from . import cache, learner
+
+    src = Path(app.srcdir)
+    build_dir = Path(app.outdir).parent
+    changed = cache.invalidate(src, cache_dir=build_dir / ".jupyter_cache", data=src / "data")
+    if changed:
+        print(f"[parkecon] data changed, re-executing: {', '.join(str(p.relative_to(src)) for p in changed)}")
+    learner.build(src, build_dir / "learner")
+
+
+def setup(app):
+    app.connect("builder-inited", _builder_inited)
+    app.connect("html-page-context", _drop_thebe, priority=900)
+    # The theme expects a stored colour mode and logs an error on a reader's first visit
+    # without one; the book's figures are drawn for a light page, so default to light.
+    app.add_js_file(None, body='if(!document.documentElement.dataset.mode){document.documentElement.dataset.mode="light";'
+                               'document.documentElement.dataset.theme="light";}', priority=100)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
+    """The book has no live-code backend: drop the thebe scripts (one points at a CDN)."""
+    def keep(asset) -> bool:
+        name = str(getattr(asset, "filename", "") or asset)
+        body = str(getattr(asset, "attributes", {}).get("body", ""))
+        return "thebe" not in name.lower() and "THEBE" not in body
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [a for a in context[key] if keep(a)]

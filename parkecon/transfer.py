@@ -1,0 +1,589 @@
+"""Industrial transfer from the Pearl River Delta to northern Guangdong.
+
+Helpers for the chapter on transfer: the partnership network (who is paired with whom,
+in what form), its flows on the map of Guangdong's cities, the money and projects the
+documents report with their average size, the "models" the documents name, and a
+side-by-side of what Shaoguan (city and Wujiang district) and Qingcheng district say
+they want to receive and which mechanisms they list.
+
+Everything here reads the curated tables passed in as DataFrames (the notebook loads
+them with `parkecon.load`); nothing is stored. Classifications that are ours, not the
+documents' (broad sector groups, mechanism types), are explicit dictionaries below so
+that a reader can check and change them.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .calc import LOWER_BOUNDS, UPPER_BOUNDS, bn
+
+# ------------------------------------------------------------------ vocabulary
+
+FORM_LABELS = {
+    "counterpart_assistance": "Counterpart assistance",
+    "co_construction": "Co-construction",
+    "park_pairing": '"2+2" park pairing',
+    "grouping_1n1": '"1+N+1" grouping',
+    "city_integration": "City integration",
+    "cooperation_agreement": "Cooperation agreement",
+    "industrial_transfer_park": "Transfer park / transfer drive",
+}
+
+#: Short English labels for the nodes of the network figure (the full names are long).
+SHORT_NAMES = {
+    "gba": "Greater Bay Area (no city named)",
+    "zone_prd_core": "Pearl River Delta (as a whole)",
+    "firm_guangzhou_port_group": "Guangzhou Port Group",
+    "park_songshan_lake": "Songshan Lake High-tech Zone",
+    "park_yinping": "Yinping Innovation Park",
+    "fenggang": "Fenggang Town",
+    "huangpu": "Huangpu District",
+    "huadu": "Huadu District",
+    "shaoguan_new_area": "Shaoguan New Area",
+    "park_shaoguan_hitech": "Shaoguan High-tech Zone",
+    "park_huanan_equipment": "Huanan Equipment Park",
+    "park_guanshao": "Guanshao Park",
+    "shaoguan_port": "Shaoguan Port",
+    "wujiang": "Wujiang District",
+    "qingcheng": "Qingcheng District",
+    "park_guangqing": "Guangqing Industrial Park",
+    "park_guangqing_textile": "Guangqing Textile Transfer Park",
+    "platform_guangqing_auto_parts_base": "Guangqing Auto Parts Base",
+}
+
+#: The three receiving sides compared in the chapter, and the documents that speak for each.
+#: s001 (the works-to-parks feature) is left out of Shaoguan's side on purpose: its sectors
+#: are those of old plant sites being converted, not of transfer (an exercise adds it back).
+SIDES = {
+    "shaoguan": {"label": "Shaoguan city", "sources": ["s000", "s002"]},
+    "wujiang": {"label": "Wujiang district (Shaoguan)", "sources": ["s004"]},
+    "qingcheng": {"label": "Qingcheng district (Qingyuan)", "sources": ["s003"]},
+}
+
+#: Broad sector groups (ours) so that the three sides' differently worded lists can be set
+#: side by side. Every sector or cluster the three sides name must appear here; the test
+#: checks that, so a new sector in the data forces a decision.
+SECTOR_GROUPS = {
+    "Electronics and components": [
+        "sg_electronics", "sg_electronics_bigdata", "sector_electronic_components_materials",
+        "sector_electronic_terminals", "sector_new_electronic_materials", "sector_pcb",
+        "sector_highend_components", "sector_smart_terminals", "sector_sputtering_targets",
+        "sector_ic_display", "sector_3c_terminals", "sector_auto_electronics",
+        "sector_cloud_iot_devices", "sector_electronic_components"],
+    "Data, software and e-commerce": [
+        "sg_bigdata", "sector_data_centres", "sector_software_outsourcing",
+        "sector_bigdata_applications", "sector_software_info_services", "qc_big_data",
+        "qc_live_ecommerce", "sector_ecommerce"],
+    "Biomedicine and health": [
+        "sg_biomed", "sector_modern_tcm", "sector_biopharmaceuticals", "sector_patented_new_drugs",
+        "sector_chemical_apis", "sector_medical_devices", "sector_health_services",
+        "qc_biomed_health", "sector_bio_cosmetics_health_food", "sector_blood_products", "sector_api"],
+    "Materials, metals and mining": [
+        "sg_adv_materials", "qc_adv_materials", "qy_copper_aluminium", "sector_new_materials",
+        "sector_new_building_materials", "sector_nonferrous", "sector_rare_earth",
+        "sector_steel_new_materials", "sector_nonferrous_functional_materials",
+        "sector_metal_recycling", "sector_zinc_smelting", "sector_resource_recycling",
+        "sector_nonferrous_metals", "sg_modern_steel", "sector_steel", "sg_green_mining",
+        "sector_green_mining", "sector_building_materials", "sector_chemicals"],
+    "Equipment and automotive": [
+        "sg_adv_equipment", "qc_adv_manufacturing", "sector_intelligent_equipment",
+        "sector_auto_parts", "qc_auto_parts", "sector_smart_agri_forestry_equipment",
+        "sector_machinery", "sg_disaster_prevention", "sg_river_shipping"],
+    "Light industry and textiles": [
+        "sg_light_industry", "qc_textile_garment", "sector_toys", "sector_tobacco"],
+    "Food and agriculture": [
+        "qc_agrifood", "qc_prepared_food", "qc_meat_processing", "qc_qingyuan_chicken",
+        "qc_simiao_rice", "cluster_nanyue_yellow_chicken", "sector_agri_processing",
+        "sg_modern_food", "sg_modern_agriculture", "sector_orchid", "sg_forestry_economy"],
+    "Energy and environment": [
+        "sector_energy_env_protection", "sector_hydrogen", "sector_new_energy", "sector_pv",
+        "sector_wind", "sector_hydropower", "sector_biomass_power", "qc_new_energy",
+        "sector_photovoltaic", "sg_lowcarbon_energy", "sector_power"],
+    "Tourism and wellness": [
+        "sector_tourism", "qc_culture_tourism", "sector_cultural_tourism", "sg_culture_tourism",
+        "sector_eco_wellness"],
+    "Logistics and business services": [
+        "qc_modern_services", "qc_modern_logistics", "sector_cold_chain_logistics",
+        "sg_modern_logistics", "sector_modern_services", "sector_tech_services",
+        "sector_producer_services", "sector_tech_rnd"],
+    "Construction": ["sector_construction", "sector_prefab_construction"],
+    "Other or unspecified": ["sector_high_tech", "sg_3plus3", "sg_355n", "sg_355n_n"],
+}
+_GROUP_OF = {s: g for g, members in SECTOR_GROUPS.items() for s in members}
+
+#: Mechanism types (ours), each found by patterns in a measure's Chinese quote or English
+#: summary. A measure can match several types.
+MECHANISMS = {
+    "Leading group or coordination body": r"领导小组|专项小组|挂帅|协调推进机制|联席|一盘棋|leading group|task group|joint meeting|chessboard",
+    "Investment-promotion teams": r"招商队|小分队|第三方|赴外招商|招商工作群|promotion teams|chain teams|missions|third-party teams",
+    "Project library, database or list": r"项目库|数据库|清单|台账|library|database|ledger|dynamic list",
+    "Performance assessment or contest": r"考核|评比|appraisal|assessment|competition",
+    "Industry-chain promotion (chain leaders)": r"链长|链主|产业链招商|产业链图谱|chain-leader|chain and cluster promotion",
+    "Counterpart-assistance arrangement": r"对口帮扶|1\+N\+1|2\+2|counterpart",
+    "Investors bring investors": r"以商招商|以企引企|investors recruiting investors|through existing investors",
+    "Build on land acquisition, faster approval": r"拿地即开工|带设计方案出让|审批|容缺|start building on land|approval",
+}
+
+
+def sector_group(sector_id: str) -> str:
+    """The broad group (ours) of a sector or cluster id; KeyError if it has none."""
+    try:
+        return _GROUP_OF[sector_id]
+    except KeyError:
+        raise KeyError(f"sector {sector_id!r} has no broad group in transfer.SECTOR_GROUPS") from None
+
+
+def side_of_source(source_id: str, sides: dict | None = None) -> str | None:
+    """Which receiving side ('shaoguan', 'wujiang', 'qingcheng') a source speaks for, or None."""
+    for key, spec in (sides or SIDES).items():
+        if source_id in spec["sources"]:
+            return key
+    return None
+
+
+# ------------------------------------------------------------------ partnerships
+
+def city_of(entity_id: str, entities: pd.DataFrame) -> str | None:
+    """The prefecture-level city an entity lies in (itself if it is a city), following parent_id."""
+    e = entities.set_index("entity_id")
+    seen = set()
+    cur = entity_id
+    while isinstance(cur, str) and cur in e.index and cur not in seen:
+        seen.add(cur)
+        if e.at[cur, "kind"] == "city":
+            return cur
+        cur = e.at[cur, "parent_id"]
+    return None
+
+
+_INFERRED = re.compile(r"\binferred\b|does not (?:say|name|describe)", re.I)
+
+
+def partnership_edges(partnerships: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """One row per (Delta partner, northern receiver, form) with how many statements support it.
+
+    Columns: partner_id, receiver_id, form, n (rows of partnerships.csv), ids, sources,
+    inferred (True when a curator's note says a side of the pairing is read from a park's
+    name or a list's order rather than stated), partner_city, receiver_city.
+    """
+    p = partnerships.copy()
+    p["inferred_row"] = p["note"].fillna("").str.contains(_INFERRED)
+    g = (p.groupby(["partner_id", "receiver_id", "form"], sort=False)
+         .agg(n=("partnership_id", "size"),
+              ids=("partnership_id", lambda s: ", ".join(s)),
+              sources=("source_id", lambda s: ", ".join(sorted(set(s)))),
+              inferred=("inferred_row", "any"))
+         .reset_index())
+    g["partner_city"] = [city_of(x, entities) for x in g["partner_id"]]
+    g["receiver_city"] = [city_of(x, entities) for x in g["receiver_id"]]
+    return g
+
+
+def city_flows(edges: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Partnership statements summed by (partner city, receiver city).
+
+    Returns the table (partner_city, receiver_city, n, forms) and the number of statements
+    whose Delta side is no city (the Bay Area or the Delta as a whole), which a city map
+    cannot place.
+    """
+    placed = edges.dropna(subset=["partner_city", "receiver_city"])
+    unplaced = int(edges.loc[edges["partner_city"].isna(), "n"].sum())
+    flows = (placed.groupby(["partner_city", "receiver_city"])
+             .agg(n=("n", "sum"), forms=("form", lambda s: ", ".join(sorted(set(s)))))
+             .reset_index().sort_values("n", ascending=False, kind="stable").reset_index(drop=True))
+    return flows, unplaced
+
+
+def network_layout(edges: pd.DataFrame, entities: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Positions for a two-column drawing: Delta partners at x=0, northern receivers at x=1.
+
+    Nodes are grouped by city (the city itself first, then its districts, parks and firms,
+    alphabetically); nodes with no city (the Bay Area, the Delta as a whole) come first.
+    y runs from 0 (top) downwards in steps of 1, with a gap of 0.6 between city groups.
+    """
+    kind = entities.set_index("entity_id")["kind"]
+
+    def column(ids, city_col):
+        rows = edges[[ids, city_col]].drop_duplicates()
+        order_city = {c: i for i, c in enumerate(
+            edges.groupby(city_col, dropna=False)["n"].sum().sort_values(ascending=False, kind="stable").index)}
+        rows = rows.assign(
+            c=rows[city_col].map(lambda c: -1 if pd.isna(c) else order_city.get(c, 99)),
+            self_first=[0 if k == "city" else 1 for k in rows[ids].map(kind)],
+        ).sort_values(["c", "self_first", ids])
+        pos, y, prev = {}, 0.0, None
+        for _, r in rows.iterrows():
+            if prev is not None and r["c"] != prev:
+                y += 0.6
+            pos[r[ids]] = y
+            y += 1
+            prev = r["c"]
+        return pos
+
+    left = column("partner_id", "partner_city")
+    right = column("receiver_id", "receiver_city")
+    # centre the shorter column against the longer one
+    hl, hr = max(left.values()), max(right.values())
+    off_l, off_r = max(0.0, (hr - hl) / 2), max(0.0, (hl - hr) / 2)
+    out = {k: (0.0, v + off_l) for k, v in left.items()}
+    out.update({k: (1.0, v + off_r) for k, v in right.items()})
+    return out
+
+
+def short_name(entity_id: str, entities: pd.DataFrame) -> str:
+    """A short English label: SHORT_NAMES, else the entity's name_en without brackets."""
+    if entity_id in SHORT_NAMES:
+        return SHORT_NAMES[entity_id]
+    name = entities.set_index("entity_id").at[entity_id, "name_en"]
+    return re.sub(r"\s*\(.*?\)", "", str(name)).strip()
+
+
+def draw_network(ax, edges: pd.DataFrame, entities: pd.DataFrame, form_colours: dict) -> None:
+    """Draw the partnership network as two columns joined by curved lines.
+
+    Colour = form, line width = number of statements, dashed = pairing partly inferred.
+    """
+    from matplotlib.path import Path as MPath
+    from matplotlib.patches import PathPatch
+
+    pos = network_layout(edges, entities)
+    ymax = max(y for _, y in pos.values())
+    # draw thin edges last so they are not hidden by thick ones of the same colour
+    for _, r in edges.sort_values("n", ascending=False).iterrows():
+        (x0, y0), (x1, y1) = pos[r["partner_id"]], pos[r["receiver_id"]]
+        x0, x1 = x0 + 0.02, x1 - 0.02
+        verts = [(x0, y0), (0.5, y0), (0.5, y1), (x1, y1)]
+        path = MPath(verts, [MPath.MOVETO, MPath.CURVE4, MPath.CURVE4, MPath.CURVE4])
+        ax.add_patch(PathPatch(path, facecolor="none", edgecolor=form_colours[r["form"]],
+                               lw=1.2 + 1.3 * (r["n"] - 1), alpha=0.85,
+                               linestyle=(0, (4, 2)) if r["inferred"] else "-", capstyle="butt"))
+    kind = entities.set_index("entity_id")["kind"]
+    for node, (x, y) in pos.items():
+        is_city = kind.get(node) == "city"
+        ax.plot([x], [y], "o", ms=7 if is_city else 5, color="#333333" if is_city else "white",
+                mec="#333333", mew=1.2, zorder=3)
+        ax.text(x - 0.03 if x == 0 else x + 0.03, y, short_name(node, entities),
+                ha="right" if x == 0 else "left", va="center",
+                fontsize=9.5 if is_city else 8.8, fontweight="bold" if is_city else "normal")
+    ax.set_xlim(-0.62, 1.62)
+    ax.set_ylim(ymax + 0.7, -1.3)
+    ax.text(0, -1.0, "Pearl River Delta side", ha="center", fontsize=10, fontweight="bold", color="#555555")
+    ax.text(1, -1.0, "Northern side", ha="center", fontsize=10, fontweight="bold", color="#555555")
+    ax.set_axis_off()
+
+
+def draw_flow_map(ax, flows: pd.DataFrame, zones: pd.DataFrame, zone_colours: dict, zone_labels: dict) -> dict:
+    """Guangdong's 21 cities coloured by zone, with an arrow per (Delta city → northern city).
+
+    Arrow width grows with the number of partnership statements, which is written beside it.
+    Returns the centroids used.
+    """
+    from matplotlib.patches import FancyArrowPatch, Patch
+
+    from . import geo
+
+    zone_of = dict(zip(zones["entity_id"], zones["zone"]))
+    faces = {c: zone_colours[z] for c, z in zone_of.items()}
+    cents = geo.plot(ax, "cities", facecolors=faces, edgecolor="white", linewidth=0.7)
+    ax.set_xlim(109.6, 117.4)
+    ax.set_ylim(20.15, 25.6)
+    involved = set(flows["partner_city"]) | set(flows["receiver_city"])
+    nmax = flows["n"].max()
+    for _, r in flows.iterrows():
+        (x0, y0), (x1, y1) = cents[r["partner_city"]], cents[r["receiver_city"]]
+        rad = 0.25 if x0 > x1 else -0.25
+        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle=f"arc3,rad={rad}",
+                                     arrowstyle="-|>", mutation_scale=9 + 6 * r["n"] / nmax,
+                                     lw=0.8 + 4.2 * r["n"] / nmax, color="#222222", alpha=0.8,
+                                     shrinkA=4, shrinkB=9, zorder=4))
+        # label near the middle of the arc, nudged to the outside of the curve
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        dx, dy = x1 - x0, y1 - y0
+        nx, ny = -dy, dx
+        norm = (nx ** 2 + ny ** 2) ** 0.5 or 1
+        k = -rad * 0.5 * (dx ** 2 + dy ** 2) ** 0.5
+        ax.text(mx + k * nx / norm, my + k * ny / norm, str(int(r["n"])), fontsize=9, ha="center",
+                va="center", color="#111111", fontweight="bold", zorder=6,
+                bbox=dict(boxstyle="circle,pad=0.18", fc="white", ec="#222222", lw=0.6))
+    for c in involved:
+        x, y = cents[c]
+        ax.plot([x], [y], "o", ms=4, color="#222222", zorder=5)
+    handles = [Patch(facecolor=zone_colours[z], edgecolor="#999999", label=zone_labels[z]) for z in zone_labels]
+    ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True, framealpha=0.9,
+              title="Zone (2019 layout)", title_fontsize=8.5)
+    return cents
+
+
+# ------------------------------------------------------------------ flows of money and projects
+
+#: The flows the documents report: (key, label, projects fact, value fact, kind).
+#: kind: 'signed' = contract or pledged investment of signed projects; 'introduced' =
+#: total investment of projects brought in (pledged); 'completed' = investment done.
+FLOWS = [
+    ("dongguan_2020", "Dongguan–Shaoguan co-construction, signed 2020", "f002-017", "f002-018", "signed"),
+    ("guangzhou_cum", "Projects from Guangzhou, introduced (cumulative to April 2021)", "f002-020", "f002-021", "introduced"),
+    ("parks_2021", "Shaoguan parks, signed 2021", "f000-042", "f000-043", "signed"),
+    ("parks_2021_large", "  of which projects of 100 million yuan or more", "f000-044", "f000-046", "signed"),
+    ("city_2021", "Shaoguan city-wide, signed 2021", None, "f000-074", "signed"),
+    ("city_2021_landed", "Shaoguan city-wide, projects landed 2021 (investment completed)", "f000-077", "f000-078", "completed"),
+]
+
+
+def _fact_row(facts: pd.DataFrame, fact_id: str) -> pd.Series:
+    hit = facts[facts["fact_id"] == fact_id]
+    if hit.empty:
+        raise KeyError(f"no fact {fact_id!r}")
+    return hit.iloc[0]
+
+
+def flow_table(facts: pd.DataFrame) -> pd.DataFrame:
+    """Projects, value and average value per project for each reported flow.
+
+    Adds the derived row 'projects under 100 million yuan' (parks 2021 all minus large).
+    The average keeps the value's qualifier: a 'more than' total gives a lower bound.
+    Columns: key, label, kind, projects, value_bn, value_qualifier, avg_bn, avg_qualifier,
+    period_end, source_id, fact_ids.
+    """
+    rows = []
+    for key, label, pf, vf, kind in FLOWS:
+        v = _fact_row(facts, vf)
+        assert v["unit"] == "元", f"{vf} is not in yuan"
+        p = _fact_row(facts, pf) if pf else None
+        if p is not None:
+            assert p["unit"] in ("个",), f"{pf} is not a count of projects"
+            assert p["qualifier"] == "exactly", f"{pf}: project count is not exact"
+        n = float(p["value"]) if p is not None else float("nan")
+        rows.append({"key": key, "label": label, "kind": kind, "projects": n,
+                     "value_bn": bn(float(v["value"])), "value_qualifier": v["qualifier"],
+                     "period_end": v["period_end"], "source_id": v["source_id"],
+                     "fact_ids": [x for x in (pf, vf) if x]})
+    t = pd.DataFrame(rows)
+    allp, large = t.set_index("key").loc["parks_2021"], t.set_index("key").loc["parks_2021_large"]
+    small = {"key": "parks_2021_small", "label": "  of which projects under 100 million yuan (derived)",
+             "kind": "signed", "projects": allp["projects"] - large["projects"],
+             "value_bn": allp["value_bn"] - large["value_bn"], "value_qualifier": "exactly",
+             "period_end": allp["period_end"], "source_id": allp["source_id"],
+             "fact_ids": allp["fact_ids"] + large["fact_ids"]}
+    i = t.index[t["key"] == "parks_2021_large"][0]
+    t = pd.concat([t.iloc[: i + 1], pd.DataFrame([small]), t.iloc[i + 1:]], ignore_index=True)
+    t["avg_bn"] = t["value_bn"] / t["projects"]
+    t["avg_qualifier"] = t["value_qualifier"].where(t["value_qualifier"].isin(LOWER_BOUNDS | UPPER_BOUNDS), "exactly")
+    t.loc[t["projects"].isna(), "avg_qualifier"] = None
+    return t
+
+
+# ------------------------------------------------------------------ models
+
+_QUOTED = re.compile(r"“([^”]+)”")
+
+
+def quoted_terms(text: str) -> list[str]:
+    """The terms a Chinese sentence puts in curly quotes (“…”), in order."""
+    return _QUOTED.findall(text or "")
+
+
+#: The transfer models the documents name: (model, table, row id that names it, term
+#: picker, what it claims (our words), facts attached with a short English description).
+MODELS = [
+    ("R&D in the Bay Area, production in Shaoguan", "partnerships", "p000-004", 0,
+     "Take over the processing and manufacturing stages of electronic components and terminals from the "
+     "Pearl River Delta; named investors Honggu, Zhengwei, Huatian and Wanyang (s000).",
+     [("f000-015", "electronics cluster output, 2021"), ("f000-016", "its growth, 2021")]),
+    ("R&D plus production (Wujiang)", "measures", "m004-019", 0,
+     "Wujiang's version for biomedicine: take over manufacturing stages of Bay Area drug makers, "
+     "with an API park for their expansion projects (s004).", []),
+    ("Headquarters + base; leading firm + suppliers", "partnerships", "p000-005", slice(0, 2),
+     "Work with headquarters and leading firms of the Bay Area and Shenzhen so that production bases and "
+     "their suppliers locate in Shaoguan (s000); part of the 2021 investment drive.",
+     [("f000-074", "city-wide signed contract investment, 2021"),
+      ("f000-075", "of which projects above 100 million yuan, 2021")]),
+    ('"2+2" park pairing', "partnerships", "p002-007", 0,
+     "Two Dongguan parks (Songshan Lake, Yinping) assist two Shaoguan parks (High-tech Zone, "
+     "Huanan Equipment Park) under the third round of Dongguan–Shaoguan assistance (s002).",
+     [("f002-017", "Dongguan–Shaoguan projects signed, 2020"), ("f002-018", "their investment, 2020"),
+      ("f000-076", "Huanan park investment per mu, growth 2021")]),
+    ('"1+N+1" grouping', "partnerships", "p002-006", 0,
+     "The assistance grouping model of the Dongguan–Shaoguan pairing moves to a new format; the article "
+     "does not say what the parts stand for (s002).", []),
+    ("Build on land acquisition (Dongguan practice)", "measures", "m003-049", 0,
+     "Land sold with an approved design so building starts on acquisition; copied from Dongguan in "
+     "Shaoguan's Huanan park (s000) and listed again by Qingcheng (s003).",
+     [("f000-060", "Huanan park projects started on acquisition, by mid-2022")]),
+    ("Market-run park operators (Wanyang, Honggu)", "measures", "m001-029", None,
+     "An enterprise group develops the park and runs investment promotion, management and services for "
+     "it (s001).",
+     [("f001-037", "Wanyang park (Wengyuan), planned investment at signing, 2021"),
+      ("f001-038", "Honggu Science City (Qujiang), firms to bring in"),
+      ("f001-039", "Honggu, investment to attract"),
+      ("f001-040", "Honggu, of which Fortune Global 500 firms"),
+      ("f001-041", "Honggu, of which China top-500 firms")]),
+]
+
+
+def format_fact(row: pd.Series) -> str:
+    """'50.0 bn yuan (plan)', 'more than 10.0 bn yuan (target)', '150 firms (target)', '65.4 %'."""
+    from .calc import words
+
+    q = row["qualifier"]
+    if row["unit"] == "元":
+        text = words(bn(float(row["value"])), q, "{:,.2f}") + " bn yuan"
+    elif row["unit"] == "%":
+        text = words(float(row["value"]), q, "{:,.1f}") + "%"
+    else:
+        unit = {"个": "projects", "家": "firms"}.get(str(row["unit_reported"]), str(row["unit"]))
+        text = words(float(row["value"]), q, "{:,.0f}") + " " + unit
+    if row["status"] != "actual":
+        text += f" ({row['status']})"
+    return text
+
+
+def models_table(facts: pd.DataFrame, partnerships: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The models the documents name, with the term as printed, source, claim and figures attached."""
+    tables = {"partnerships": partnerships.set_index("partnership_id"), "measures": measures.set_index("measure_id")}
+    out = []
+    for name, table, rid, pick, claim, figs in MODELS:
+        r = tables[table].loc[rid]
+        terms = quoted_terms(r["quote"])
+        if pick is None:
+            m = re.search(r"市场化运作模式", r["quote"])
+            term = m.group(0) if m else ""
+        elif isinstance(pick, slice):
+            term = "; ".join(terms[pick])
+        else:
+            term = terms[pick]
+        figures = "; ".join(f"{desc}: {format_fact(_fact_row(facts, fid))}" for fid, desc in figs) or "none given"
+        out.append({"Model": name, "Term as printed": term, "Source": f"{r['source_id']} {r['locator']}",
+                    "What it claims": claim, "Figures attached": figures,
+                    "fact_ids": [fid for fid, _ in figs]})
+    return pd.DataFrame(out)
+
+
+# ------------------------------------------------------------------ what each side wants
+
+def wanted_sectors(park_sectors: pd.DataFrame, cluster_system: pd.DataFrame, sides: dict | None = None) -> pd.DataFrame:
+    """Sectors and clusters each side names as lead, priority or planned (not merely hosted).
+
+    From park_sectors (role lead/priority/planned) and cluster_system (all groups except
+    the 'n_other' tier of traditional or unnamed industries). Columns: side, sector_id,
+    group (ours), row_id, table.
+    """
+    sides = sides or SIDES
+    ps = park_sectors[park_sectors["role"].isin(["lead", "priority", "planned"])]
+    a = pd.DataFrame({"source_id": ps["source_id"], "sector_id": ps["sector_id"], "row_id": ps["link_id"], "table": "park_sectors"})
+    cs = cluster_system[cluster_system["group"] != "n_other"]
+    b = pd.DataFrame({"source_id": cs["source_id"], "sector_id": cs["sector_id"], "row_id": cs["row_id"], "table": "cluster_system"})
+    t = pd.concat([a, b], ignore_index=True)
+    t["side"] = t["source_id"].map(lambda s: side_of_source(s, sides))
+    t = t.dropna(subset=["side"])
+    t["group"] = t["sector_id"].map(sector_group)
+    return t[["side", "sector_id", "group", "row_id", "table", "source_id"]].reset_index(drop=True)
+
+
+def sector_matrix(wanted: pd.DataFrame, sides: dict | None = None) -> pd.DataFrame:
+    """Broad group × side: number of distinct sectors or clusters named (0 = none)."""
+    sides = sides or SIDES
+    m = (wanted.drop_duplicates(["side", "sector_id"]).groupby(["group", "side"]).size()
+         .unstack(fill_value=0).reindex(columns=list(sides), fill_value=0))
+    order = [g for g in SECTOR_GROUPS if g in m.index and g != "Other or unspecified"]
+    return m.reindex(order).fillna(0).astype(int)
+
+
+def mechanism_hits(measures: pd.DataFrame, sides: dict | None = None) -> pd.DataFrame:
+    """One row per (measure, mechanism type) that its quote or summary matches, with its side."""
+    sides = sides or SIDES
+    rows = []
+    for _, r in measures.iterrows():
+        side = side_of_source(r["source_id"], sides)
+        if side is None:
+            continue
+        text = f"{r['quote']} {r['summary_en']}"
+        for mtype, pattern in MECHANISMS.items():
+            if re.search(pattern, text, re.I):
+                rows.append({"side": side, "mechanism": mtype, "measure_id": r["measure_id"],
+                             "source_id": r["source_id"], "summary_en": r["summary_en"]})
+    return pd.DataFrame(rows, columns=["side", "mechanism", "measure_id", "source_id", "summary_en"])
+
+
+def mechanism_matrix(hits: pd.DataFrame, sides: dict | None = None) -> pd.DataFrame:
+    """Mechanism type × side: number of measures matching (0 = none listed)."""
+    sides = sides or SIDES
+    m = hits.groupby(["mechanism", "side"]).size().unstack(fill_value=0)
+    return m.reindex(index=list(MECHANISMS), columns=list(sides), fill_value=0).fillna(0).astype(int)
+
+
+def draw_matrix(ax, matrix: pd.DataFrame, colour: str, col_labels: list[str], title: str) -> None:
+    """A dot matrix: one dot per non-zero cell, area ∝ count, the count written inside; × for none."""
+    nrow, ncol = matrix.shape
+    vmax = max(int(matrix.values.max()), 1)
+    for i, (_, row) in enumerate(matrix.iterrows()):
+        for j, v in enumerate(row.values):
+            if v > 0:
+                ax.scatter([j], [i], s=90 + 520 * (v / vmax), color=colour, alpha=0.9, zorder=3, linewidths=0)
+                ax.text(j, i, str(int(v)), ha="center", va="center", fontsize=8.5, color="white",
+                        fontweight="bold", zorder=4)
+            else:
+                ax.text(j, i, "–", ha="center", va="center", fontsize=11, color="#aaaaaa")
+    ax.set_xticks(range(ncol))
+    ax.set_xticklabels(col_labels, fontsize=9)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(nrow))
+    ax.set_yticklabels(matrix.index, fontsize=9.5)
+    ax.set_xlim(-0.5, ncol - 0.5)
+    ax.set_ylim(nrow - 0.5, -0.5)
+    ax.grid(False)
+    for j in range(ncol - 1):
+        ax.axvline(j + 0.5, color="#dddddd", lw=0.8)
+    for i in range(nrow - 1):
+        ax.axhline(i + 0.5, color="#f0f0f0", lw=0.6)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.tick_params(length=0)
+    ax.set_title(title, loc="left", fontsize=11, pad=26)
+
+
+def overlap(matrix: pd.DataFrame, a: list[str], b: list[str]) -> dict[str, list[str]]:
+    """Broad groups named by side set a and side set b: {'both', 'only_a', 'only_b', 'neither'}."""
+    in_a = matrix[a].sum(axis=1) > 0
+    in_b = matrix[b].sum(axis=1) > 0
+    return {"both": list(matrix.index[in_a & in_b]), "only_a": list(matrix.index[in_a & ~in_b]),
+            "only_b": list(matrix.index[~in_a & in_b]), "neither": list(matrix.index[~in_a & ~in_b])}
+
+
+# ------------------------------------------------------------------ platforms
+
+def platforms_table(park_sectors: pd.DataFrame, partnerships: pd.DataFrame, entities: pd.DataFrame,
+                    sides: dict | None = None) -> pd.DataFrame:
+    """Parks and platforms each side offers: those linked to a sector (lead/priority/planned) or
+    paired with a Delta partner. Columns: side, platform_id, Platform, Sectors (broad groups),
+    Delta partner, Sources."""
+    sides = sides or SIDES
+    kind = entities.set_index("entity_id")["kind"]
+    carriers = {"park", "platform", "new_area"}
+    ps = park_sectors[park_sectors["role"].isin(["lead", "priority", "planned"])]
+    ps = ps[ps["place_id"].map(kind).isin(carriers)]
+    pp = partnerships[partnerships["receiver_id"].map(kind).isin(carriers)]
+    rows = {}
+    for _, r in ps.iterrows():
+        side = side_of_source(r["source_id"], sides)
+        if side is None:
+            continue
+        d = rows.setdefault((side, r["place_id"]), {"groups": set(), "partners": set(), "sources": set()})
+        d["groups"].add(sector_group(r["sector_id"]))
+        d["sources"].add(f"{r['source_id']} {r['locator']}")
+    for _, r in pp.iterrows():
+        side = side_of_source(r["source_id"], sides)
+        if side is None:
+            continue
+        d = rows.setdefault((side, r["receiver_id"]), {"groups": set(), "partners": set(), "sources": set()})
+        d["partners"].add(short_name(r["partner_id"], entities))
+        d["sources"].add(f"{r['source_id']} {r['locator']}")
+    out = [{"side": s, "platform_id": pid, "Platform": short_name(pid, entities),
+            "Sectors (broad group)": "; ".join(sorted(d["groups"])) or "–",
+            "Delta partner": "; ".join(sorted(d["partners"])) or "–",
+            "Sources": "; ".join(sorted(d["sources"]))}
+           for (s, pid), d in rows.items()]
+    t = pd.DataFrame(out)
+    t["_o"] = t["side"].map({k: i for i, k in enumerate(sides)})
+    return t.sort_values(["_o", "Platform"]).drop(columns="_o").reset_index(drop=True)

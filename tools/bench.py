@@ -1,0 +1,147 @@
+"""Measure the book's speed and weight; write _build/bench.json and _build/bench.md.
+
+Run with `make bench`. Everything is measured on a temporary copy of the book so that
+the repository's data and build are never touched:
+
+- clean strict build (no _build, no execution cache)
+- no-change rebuild
+- rebuild after changing one value in one CSV (the notebooks that read it re-execute)
+- each notebook's execution time (from the execution cache's records)
+- the test suite's wall time (skip with --no-tests)
+- the virtual environment's size, the built site's size, the heaviest page with its
+  images, the largest figure file
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TARGETS = {"clean_build_s": 60, "nochange_rebuild_s": 5, "notebook_max_s": 10,
+           "heaviest_page_bytes": 1.5 * 2**20, "largest_figure_bytes": 250 * 2**10}
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def build(book: Path) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(book), "-W", "-n", "--keep-going"],
+                          cwd=book, capture_output=True, text=True, env={**os.environ, "PARKECON_ROOT": str(book)})
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit("build failed:\n" + proc.stdout[-3000:] + proc.stderr[-3000:])
+    return dt
+
+
+def page_weights(html_dir: Path) -> list[tuple[str, int, int]]:
+    """(page, html bytes, html + its images bytes) for every page."""
+    out = []
+    for page in html_dir.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8", errors="replace")
+        imgs = set(re.findall(r'<img[^>]+src="([^"]+)"', text))
+        size = page.stat().st_size
+        total = size + sum((page.parent / src).stat().st_size for src in imgs
+                           if not src.startswith(("http", "data:")) and (page.parent / src).is_file())
+        out.append((str(page.relative_to(html_dir)), size, total))
+    return sorted(out, key=lambda r: -r[2])
+
+
+def notebook_times(cache_dir: Path) -> dict[str, float]:
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    return {str(Path(r.uri).relative_to(cache_dir.parent.parent)): round(float(r.data.get("execution_seconds", 0)), 2)
+            for r in cache.list_cache_records()}
+
+
+def change_one_value(book: Path) -> str:
+    """Change one reported value in facts.csv of the copy (kept consistent); return the fact id."""
+    path = book / "data" / "facts.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    fields = list(rows[0])
+    r = next(r for r in rows if r["fact_id"] == "f000-002")
+    r["note"] = (r["note"] + " (benchmark edit)").strip()
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return r["fact_id"]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-tests", action="store_true", help="do not time the test suite")
+    args = ap.parse_args()
+    out = ROOT / "_build"
+    out.mkdir(exist_ok=True)
+    res: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}}
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "book"
+        book.mkdir()
+        for name in ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "pyproject.toml", "check_setup.py"]:
+            shutil.copy2(ROOT / name, book / name)
+        for folder in ["book", "notebooks", "data", "parkecon"]:
+            shutil.copytree(ROOT / folder, book / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        res["clean_build_s"] = round(build(book), 1)
+        res["nochange_rebuild_s"] = round(build(book), 1)
+        res["notebook_exec_s"] = notebook_times(book / "_build" / ".jupyter_cache")
+        res["notebook_max_s"] = max(res["notebook_exec_s"].values(), default=0)
+        changed = change_one_value(book)
+        res["one_csv_change_rebuild_s"] = round(build(book), 1)
+        res["one_csv_change"] = f"facts.csv, fact {changed} (note column)"
+        html = book / "_build" / "html"
+        res["site_bytes"] = du(html)
+        weights = page_weights(html)
+        res["heaviest_page"], _, res["heaviest_page_bytes"] = weights[0]
+        figs = sorted(((p.stat().st_size, p.name) for p in (html / "_images").glob("*") if p.is_file()), reverse=True)
+        res["largest_figure_bytes"], res["largest_figure"] = figs[0] if figs else (0, "")
+        res["figures"] = len(figs)
+    venv = ROOT / ".venv"
+    res["venv_bytes"] = du(venv) if venv.is_dir() else None
+    if not args.no_tests:
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, text=True)
+        res["test_suite_s"] = round(time.perf_counter() - t0, 1)
+        res["test_suite_result"] = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+    res["targets"] = TARGETS
+    res["met"] = {k: (res.get(k) is not None and res[k] <= v) for k, v in TARGETS.items()}
+    (out / "bench.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+    mb = lambda b: f"{b / 2**20:.2f} MB"
+    rows = [
+        ("clean strict build", f"{res['clean_build_s']} s", "≤ 60 s", res["met"]["clean_build_s"]),
+        ("no-change rebuild", f"{res['nochange_rebuild_s']} s", "≤ 5 s", res["met"]["nochange_rebuild_s"]),
+        ("rebuild after one CSV change", f"{res['one_csv_change_rebuild_s']} s", "", None),
+        ("slowest notebook", f"{res['notebook_max_s']} s", "≤ 10 s", res["met"]["notebook_max_s"]),
+        ("heaviest page with images", f"{mb(res['heaviest_page_bytes'])} ({res['heaviest_page']})", "≤ 1.5 MB", res["met"]["heaviest_page_bytes"]),
+        ("largest figure", f"{res['largest_figure_bytes'] / 1024:.0f} KB ({res['largest_figure']})", "≤ 250 KB", res["met"]["largest_figure_bytes"]),
+        ("built site", mb(res["site_bytes"]), "", None),
+        ("virtual environment", mb(res["venv_bytes"]) if res["venv_bytes"] else "n/a", "", None),
+    ]
+    if "test_suite_s" in res:
+        rows.append(("test suite", f"{res['test_suite_s']} s ({res['test_suite_result']})", "", None))
+    md = ["| measure | value | target | met |", "|---|---|---|---|"]
+    md += [f"| {a} | {b} | {c} | {'' if d is None else ('yes' if d else 'NO')} |" for a, b, c, d in rows]
+    md += ["", "Notebook execution times (s): " + ", ".join(f"{k} {v}" for k, v in sorted(res["notebook_exec_s"].items()))]
+    (out / "bench.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    print("\n".join(md))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -78,14 +78,32 @@ def combine_qualifier(qualifiers, invert=None) -> str:
 
 # ---------------------------------------------------------------- selecting facts
 
+_INDEX: dict[int, tuple] = {}
+
+
+def _index(facts: pd.DataFrame) -> dict:
+    """{(entity, indicator, source, status): [row positions]} for a facts frame, built once per frame."""
+    import weakref
+
+    key = id(facts)
+    hit = _INDEX.get(key)
+    if hit is not None and hit[0]() is facts and hit[1] == len(facts):
+        return hit[2]
+    idx: dict = {}
+    cols = zip(facts["entity_id"], facts["indicator_id"], facts["source_id"], facts["status"])
+    for pos, k in enumerate(cols):
+        idx.setdefault(tuple(k), []).append(pos)
+    _INDEX[key] = (weakref.ref(facts), len(facts), idx)
+    return idx
+
+
 def pick(facts: pd.DataFrame, entity: str, indicator: str, source: str = SOURCE,
          year_end: pd.Timestamp | None = YEAR_END, status: str = "actual") -> pd.Series | None:
     """The one fact for an entity and indicator (None if there is none; error if several)."""
-    m = (facts["entity_id"] == entity) & (facts["indicator_id"] == indicator) & (facts["source_id"] == source)
-    m &= facts["status"] == status
-    if year_end is not None:
-        m &= facts["period_end"] == year_end
-    hit = facts[m]
+    pos = _index(facts).get((entity, indicator, source, status), [])
+    hit = facts.iloc[pos]
+    if year_end is not None and len(hit):
+        hit = hit[hit["period_end"] == year_end]
     if len(hit) > 1:
         raise ValueError(f"{len(hit)} facts for {entity}/{indicator} in {source}: {list(hit['fact_id'])}")
     return None if hit.empty else hit.iloc[0]
@@ -237,7 +255,9 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
     """The "355N" sectors (s001) with their tier and, where s000 gives one, their 2021 output.
 
     Columns: sector_id, sector, group, tier, threshold_bn (the tier's "over" threshold, a
-    target), threshold_fact, current_bn, current_q, current_fact, also_in_3p3 (the
+    target), threshold_fact, current_bn, current_q, current_fact, current_of (the "3+3"
+    cluster whose output is used), current_partial (True when that cluster is only part
+    of the "355N" industry, so the current size is a lower bound), also_in_3p3 (the
     sector is one of the "3+3"), multiple (threshold / current, with multiple_q), and
     cagr_needed (% a year from ``start_year`` to the target period the data record,
     with cagr_q). The source states no target year: the data use end-2025 as a
@@ -245,13 +265,13 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
     """
     names = entities.set_index("entity_id")["name_en"]
     cs = cluster_system[cluster_system["system"] == "355N"]
-    in3 = set(cluster_system.loc[cluster_system["system"] == "3+3", "sector_id"])
+    # the "3+3" as s000 defines it (cluster_system also files s002's differing list under "3+3")
+    in3 = set(cluster_system.loc[(cluster_system["system"] == "3+3") & (cluster_system["source_id"] == SOURCE), "sector_id"])
     ct = cluster_table(facts).set_index("cluster_id")
     rows = []
     for _, r in cs.iterrows():
         sid = r["sector_id"]
-        tf = facts[(facts["entity_id"] == sid) & (facts["indicator_id"] == "total_output")
-                   & (facts["source_id"] == r["source_id"]) & (facts["status"] == "target")]
+        tf = facts.iloc[_index(facts).get((sid, "total_output", r["source_id"], "target"), [])]
         assert len(tf) == 1, f"expected one tier-threshold fact for {sid}, found {len(tf)}"
         tf = tf.iloc[0]
         thr = bn(tf["value"])
@@ -260,13 +280,15 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
                "threshold_bn": thr, "threshold_q": tf["qualifier"], "threshold_fact": tf["fact_id"],
                "target_year": tf["period_end"].year, "also_in_3p3": sid in in3,
                "current_bn": math.nan, "current_q": None, "current_fact": None, "current_of": None,
+               "current_partial": False,
                "multiple": math.nan, "multiple_q": None, "cagr_needed": math.nan, "cagr_q": None}
         if sid in CURRENT_PROXY:
             cid, extra_q = CURRENT_PROXY[sid]
             cur = ct.loc[cid]
             q = combine_qualifier([cur["output_q"], extra_q])
             f = pick(facts, cid, "industrial_output")
-            row.update(current_bn=cur["output_bn"], current_q=q, current_fact=f["fact_id"], current_of=CLUSTERS[cid])
+            row.update(current_bn=cur["output_bn"], current_q=q, current_fact=f["fact_id"], current_of=CLUSTERS[cid],
+                       current_partial=extra_q != "exactly")
             row["multiple"] = thr / cur["output_bn"]
             row["multiple_q"] = combine_qualifier([q], invert=[True])
             years = row["target_year"] - start_year
@@ -417,9 +439,12 @@ ROLE_ORDER = ["hosts", "lead", "priority", "planned"]
 ROLE_LABELS = {"hosts": "hosts it now", "lead": "lead industry", "priority": "priority", "planned": "planned / to attract"}
 
 
-def sector_group(sector_id: str, entities: pd.DataFrame) -> str:
-    """The readable group of a sector or cluster entity (see GROUPS); KeyError if unassigned."""
-    parents = entities.set_index("entity_id")["parent_id"]
+def sector_group(sector_id: str, entities: pd.DataFrame | dict) -> str:
+    """The readable group of a sector or cluster entity (see GROUPS); KeyError if unassigned.
+
+    ``entities`` is entities.csv or an already built {entity_id: parent_id} dict.
+    """
+    parents = entities if isinstance(entities, dict) else dict(zip(entities["entity_id"], entities["parent_id"]))
     node, seen = sector_id, set()
     while isinstance(node, str) and node not in seen:
         if node in CLUSTER_GROUP:
@@ -445,7 +470,8 @@ def place_sector_links(park_sectors: pd.DataFrame, entities: pd.DataFrame) -> pd
     rb = [place_row(p) for p in df["place_id"]]
     df["row"] = [r for r, _ in rb]
     df["block"] = [b for _, b in rb]
-    df["group"] = [sector_group(s, entities) for s in df["sector_id"]]
+    parents = dict(zip(entities["entity_id"], entities["parent_id"]))
+    df["group"] = [sector_group(s, parents) for s in df["sector_id"]]
     return df
 
 
@@ -467,27 +493,13 @@ def place_sector_matrix(park_sectors: pd.DataFrame, entities: pd.DataFrame) -> p
 
 
 def link_provenance(rows: pd.DataFrame, id_col: str, what, title: str = "Sources of this figure"):
-    """A collapsed table like `pe.provenance`, for rows of park_sectors or cluster_system.
+    """A collapsed provenance table for rows of park_sectors or cluster_system, via the shared
+    `parkecon.provenance.rows_provenance`. ``what`` maps a row to its description."""
+    from .provenance import rows_provenance
 
-    ``what`` is a function of a row returning the description shown in the 'what' column.
-    """
-    from IPython.display import HTML
-
-    cells = []
-    for _, r in rows.iterrows():
-        cells.append(
-            "<tr>"
-            f"<td><code>{html.escape(str(r[id_col]))}</code></td>"
-            f"<td>{html.escape(what(r))}</td>"
-            f"<td>{html.escape(str(r['source_id']))}, {html.escape(str(r['locator']))}</td>"
-            f"<td lang=\"zh\">{html.escape(str(r['quote']))}</td>"
-            "</tr>"
-        )
-    return HTML(
-        f'<details class="provenance"><summary>{html.escape(title)} ({len(rows)} statements)</summary>'
-        '<table class="provenance-table"><thead><tr><th>row</th><th>what</th>'
-        f"<th>source, section</th><th>quote</th></tr></thead><tbody>{''.join(cells)}</tbody></table></details>"
-    )
+    table = pd.DataFrame({"id": rows[id_col].astype(str), "what": [what(r) for _, r in rows.iterrows()],
+                          "source_id": rows["source_id"], "locator": rows["locator"], "quote": rows["quote"]})
+    return rows_provenance(table, title)
 
 
 # ---------------------------------------------------------------- drawing

@@ -211,14 +211,14 @@ def land_scale(facts: pd.DataFrame) -> pd.DataFrame:
     Sorted from largest to smallest.
     """
     items = [
-        ("forest_area", "Forested land, Shaoguan (2021)", "ecology"),
-        ("redline", "Ecological red line, Shaoguan (delimited 2016-20)", "ecology"),
-        ("afforestation", "Afforestation and reforestation (2016-20, cumulative)", "ecology"),
+        ("forest_area", "Forested land (2021)", "ecology"),
+        ("redline", "Ecological protection red line (delimited 2016-20)", "ecology"),
+        ("afforestation", "Afforestation and reforestation, 2016-20 (cumulative)", "ecology"),
         ("parks_plan_area", "Industrial parks, new plan 2020-35 (total)", "industry"),
         ("parks_plan_added", "  of which added over the previous plan", "industry"),
         ("sg_site", "Shaoguan Steel works site", "industry"),
         ("sg_park_land", "Shaoguan Steel land identified for new industry", "industry"),
-        ("zj_area", "Zhongjin Lingnan materials park, planned", "industry"),
+        ("zj_area", "Zhongjin Lingnan functional-materials park (planned area)", "industry"),
         ("land_revitalised", "Land revitalised by the reform, whole city (to 2022)", "industry"),
         ("low_eff_land", "Low-efficiency land cleared, Huanan Equipment Park", "industry"),
     ]

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 SOLUTION_RE = re.compile(r"^```\{solution-start\}.*?^```\{solution-end\}[^\n]*\n```[ \t]*\n?", re.S | re.M)
-EXERCISE_RE = re.compile(r"^```\{exercise-start\}\s*(?P<title>.*?)\s*\((?P<minutes>\d+)\s*min\)\s*\n:label:\s*(?P<label>\S+)", re.M)
+EXERCISE_RE = re.compile(r"^```\{exercise-start\}\s*(?P<title>.*?)\s*\((?P<minutes>\d+)\s*min(?P<ext>,\s*extension)?\)\s*\n:label:\s*(?P<label>\S+)", re.M)
 ZIP_NAME = "parkecon-workshop.zip"
 KIT_FILES = ["requirements.txt", "pyproject.toml", "check_setup.py"]
 
@@ -24,8 +24,10 @@ def strip_solutions(text: str) -> str:
 
 
 def exercises(text: str) -> list[dict]:
-    """Every exercise in a MyST text: label, title and stated minutes."""
-    return [{"label": m["label"], "title": m["title"], "minutes": int(m["minutes"])} for m in EXERCISE_RE.finditer(text)]
+    """Every exercise in a MyST text: label, title, stated minutes, and whether it is an extension
+    (marked "(N min, extension)": offered to fast finishers, not scheduled in the workshop day)."""
+    return [{"label": m["label"], "title": m["title"], "minutes": int(m["minutes"]), "extension": bool(m["ext"])}
+            for m in EXERCISE_RE.finditer(text)]
 
 
 def chapters(root: Path) -> list[Path]:
@@ -74,7 +76,7 @@ def build(root: Path, out: Path | None = None) -> Path:
         text = strip_solutions(md.read_text(encoding="utf-8"))
         nbformat.write(to_ipynb(text), kit / "notebooks" / (md.stem + ".ipynb"))
     shutil.copytree(root / "data", kit / "data", ignore=shutil.ignore_patterns("README.md"))
-    shutil.copytree(root / "parkecon", kit / "parkecon", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(Path(__file__).resolve().parent, kit / "parkecon", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for name in KIT_FILES:
         if (root / name).is_file():
             shutil.copy2(root / name, kit / name)

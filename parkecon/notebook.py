@@ -50,9 +50,23 @@ def _note_table(name: str) -> None:
         )
 
 
-def glue(name: str, value, display: bool = False):
-    """Paste a value for `{glue:text}` in prose and return it unchanged."""
-    from myst_nb import glue as _glue
+GLUE_PREFIX = "application/papermill.record/"
 
-    _glue(name, value, display=display)
+
+def glue(name: str, value, display: bool = False):
+    """Paste a value for `{glue:text}` in prose and return it unchanged.
+
+    Same output as ``myst_nb.glue`` (a display bundle carrying the `scrapbook` metadata
+    that myst-nb reads), without importing myst-nb into the kernel: that import pulls in
+    nbformat and jsonschema and costs seconds per notebook. NumPy scalars are pasted as
+    plain Python numbers so that format specs such as ``:.1f`` apply.
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipy_display
+
+    shown = value.item() if hasattr(value, "item") and getattr(value, "shape", None) == () else value
+    bundle, metadata = format_display_data(shown)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = dict(name=name, mime_prefix=prefix)
+    ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
     return value

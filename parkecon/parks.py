@@ -21,7 +21,7 @@ import math
 import pandas as pd
 
 from .calc import MU_PER_HA, implied_previous
-from .data import load
+from .data import fingerprint, load
 from .provenance import facts as _facts
 
 YI = 1e8  # 亿 = 10^8 yuan
@@ -64,6 +64,7 @@ PIPELINE = {
     "city_landed_n": "f000-077", "city_invested_v": "f000-078",
 }
 BIG_FLOOR = 1 * YI     # "亿元以上": a project of at least 100 million yuan
+ABOVE_SIZE_REVENUE = 20e6  # 规模以上: annual main-business revenue of at least 20 million yuan (NBS definition)
 MEGA_FLOOR = 100 * YI  # "100亿元以上": at least 10 billion yuan
 
 REFORM_FACTS = ["f000-058", "f000-059", "f000-056", "f000-057", "f000-060", "f000-061", "f000-076"]
@@ -71,8 +72,16 @@ REFORM_FACTS = ["f000-058", "f000-059", "f000-056", "f000-057", "f000-060", "f00
 # ------------------------------------------------------------------ helpers
 
 
+_MEMO: dict = {}
+
+
 def _f(folder=None) -> pd.DataFrame:
-    return _facts(folder).set_index("fact_id")
+    """facts with names, indexed by fact_id; memoised per data fingerprint (the merge is slow)."""
+    key = (str(folder), fingerprint(folder))
+    if key not in _MEMO:
+        _MEMO.clear()
+        _MEMO[key] = _facts(folder).set_index("fact_id")
+    return _MEMO[key]
 
 
 def _row(f: pd.DataFrame, fid: str) -> pd.Series:
@@ -146,7 +155,8 @@ def implied_city(folder=None) -> dict:
 
     city_2021 = park VA / share. Set against the city's 2020 figure from s002 it gives an
     implied nominal growth (different sources and dates: an indication, not a statistic).
-    Also: the parks' implied 2020 share = implied park VA 2020 / city VA 2020 (s002).
+    Also: the parks' implied 2020 share = implied park VA 2020 / city VA 2020 (s002), and
+    what the "under 40%" baseline would require if it described the same parks in 2020.
     """
     f = _f(folder)
     park_va = _v(f, "f000-030")
@@ -155,6 +165,7 @@ def implied_city(folder=None) -> dict:
     city_2020 = _v(f, CITY_VA_2020)
     park_2020 = implied_previous(park_va, _v(f, "f000-031"))
     clusters = _v(f, CLUSTERS_VA_2021)
+    baseline = _v(f, SHARE_BASELINE)
     return {
         "park_va_2021": park_va, "share_2021": share, "city_va_2021_implied": city_2021,
         "rest_of_city_2021": city_2021 - park_va,
@@ -165,7 +176,11 @@ def implied_city(folder=None) -> dict:
         "rest_of_city_2020": city_2020 - park_2020,
         "rest_of_city_growth_pct": ((city_2021 - park_va) / (city_2020 - park_2020) - 1) * 100,
         "clusters_va_2021": clusters, "clusters_share_of_implied_city": clusters / city_2021 * 100,
-        "facts": ["f000-030", "f000-031", SHARE_2021, CITY_VA_2020, CITY_VA_2020_GROWTH],
+        # if the "under 40%" baseline held for 2020: the city total it needs (a lower bound)
+        # and how much the rest of the city would have had to shrink in 2021 (at least)
+        "city_va_2020_if_baseline_min": park_2020 / (baseline / 100),
+        "rest_shrink_if_baseline_min_pct": (1 - (city_2021 - park_va) / (park_2020 / (baseline / 100) - park_2020)) * 100,
+        "facts": ["f000-030", "f000-031", SHARE_2021, CITY_VA_2020, CITY_VA_2020_GROWTH, SHARE_BASELINE],
     }
 
 
@@ -250,7 +265,7 @@ def checks(folder=None) -> pd.DataFrame:
     h = headline(folder)
     rows = []
 
-    def add(check, stated, computed, unit, verdict, facts, tol=None):
+    def add(check, stated, computed, unit, verdict, facts):
         rows.append({"check": check, "stated": stated, "computed": computed,
                      "gap": (computed - stated) if not (isinstance(stated, float) and math.isnan(stated)) else math.nan,
                      "unit": unit, "verdict": verdict, "facts": facts})
@@ -271,16 +286,17 @@ def checks(folder=None) -> pd.DataFrame:
         "adds up" if abs(g_parts - _v(f, "f000-037")) < 0.05 else "gap",
         ["f000-037", "f000-039", "f000-041"])
     # 4. signed: large projects within the total
-    add("Value of projects of 100 million yuan or more ≤ total signed value", y("f000-043"), y("f000-046"), "亿元",
+    add("Value of projects of at least 1 亿元 ≤ total signed value", y("f000-043"), y("f000-046"), "亿元",
         "bound holds" if y("f000-046") <= y("f000-043") else "bound broken", ["f000-043", "f000-046"])
     # 5. remaining (small) projects below 1 亿 each
     small_n = _v(f, "f000-042") - _v(f, "f000-044")
     small_v = y("f000-043") - y("f000-046")
-    add("Projects under 100 million yuan: their value < count × 1 亿元", small_n * 1.0, small_v, "亿元",
+    add(f"The {small_n:.0f} projects under 1 亿元: value < {small_n:.0f} × 1 亿元", small_n * 1.0, small_v, "亿元",
         "bound holds" if small_v < small_n else "bound broken", ["f000-042", "f000-043", "f000-044", "f000-046"])
     # 6. the large projects: at least 3 x 100 + 102 x 1
-    floor = _v(f, "f000-045") * 100 + (_v(f, "f000-044") - _v(f, "f000-045")) * 1
-    add("Large projects' value ≥ 3 × 100 亿元 + 102 × 1 亿元", floor, y("f000-046"), "亿元",
+    n_mega, n_big = _v(f, "f000-045"), _v(f, "f000-044")
+    floor = n_mega * MEGA_FLOOR / YI + (n_big - n_mega) * BIG_FLOOR / YI
+    add(f"Large projects' value ≥ {n_mega:.0f} × 100 亿元 + {n_big - n_mega:.0f} × 1 亿元", floor, y("f000-046"), "亿元",
         "bound holds" if y("f000-046") >= floor else "bound broken", ["f000-044", "f000-045", "f000-046"])
     # 7. filed: industrial within total
     add("Filed industrial projects ≤ all filed projects (value)", y("f000-048"), y("f000-050"), "亿元",
@@ -297,18 +313,20 @@ def checks(folder=None) -> pd.DataFrame:
         "bound holds" if _v(f, "f000-044") <= _v(f, "f000-075") else "bound broken", ["f000-044", "f000-075"])
     # 10. output passed 1000 亿 for the first time: implied 2020 below 1000
     out20 = h.loc["output", "implied_2020"] / YI
-    add("Output 'first time above 1000 亿元': implied 2020 output < 1000 亿元", y("f000-034"), out20, "亿元",
+    thr = y("f000-034")
+    add(f"Output 'first time above {thr:.0f} 亿元': implied 2020 output below it", thr, out20, "亿元",
         "bound holds" if out20 < y("f000-034") < y("f000-033") else "bound broken",
         ["f000-033", "f000-034", "f000-035"])
     # 11. standard factory space: built in 2021 within the cumulative stock
     sf21, sfcum, sfapr = _v(f, "f000-054") / 1e4, _v(f, "f000-062") / 1e4, _v(f, "f002-038") / 1e4
-    add("Standard-factory space built in 2021 ≤ cumulative stock (nearly 100 万 m², mid-2022)", sfcum, sf21, "万 m²",
+    add("Standard-factory space built in 2021 ≤ cumulative stock (mid-2022, 'nearly')", sfcum, sf21, "万 m²",
         "bound holds" if sf21 <= sfcum else "bound broken", ["f000-054", "f000-062"])
     add("Stock in April 2021 (s002) + built in 2021 vs stock in mid-2022 (s000)", sfcum, sfapr + sf21, "万 m²",
         "sources disagree" if sfapr + sf21 < sfcum - 10 else "adds up", ["f002-038", "f000-054", "f000-062"])
     # 12. share: implied 2020 share vs the 'under 40 %' baseline
     ic = implied_city(folder)
-    add("Parks' implied 2020 share (s000 growth, s002 city VA) vs 'under 40%' (s001)", _v(f, SHARE_BASELINE),
+    add(f"Parks' implied 2020 share (s000 growth, s002 city VA) vs 'under {_v(f, SHARE_BASELINE):.0f}%' (s001)",
+        _v(f, SHARE_BASELINE),
         ic["park_share_2020_implied"], "%",
         "sources disagree" if ic["park_share_2020_implied"] >= _v(f, SHARE_BASELINE) else "bound holds",
         ["f000-030", "f000-031", "f002-011", "f001-042"])
@@ -335,6 +353,7 @@ SPANS = {
 #: Platform entities that are programmes or the parks taken together, not places.
 NOT_PLACES = {"sg_parks", "coop_dongguan_shaoguan", "coop_guangzhou_shaoguan", "prog_ind_transformation_demo_zone"}
 SHORT_SUFFIXES = ("瑶族自治县", "区", "市", "县")
+ROLE_ORDER = ("lead", "priority", "hosts", "planned")
 
 
 def county_short_names(folder=None) -> dict:
@@ -385,7 +404,8 @@ def places(city: str = "shaoguan", folder=None) -> pd.DataFrame:
 
     Columns: entity_id, name_en, name_zh, kind, counties (tuple of ids), county_status
     ('stated' | 'spans counties' | 'county not stated'), how, hosts (sectors with their
-    role, from park_sectors), sources (tuple), parent_in_entities.
+    role, grouped as 'lead: …; planned: …', from park_sectors), sources (tuple),
+    parent_in_entities.
     """
     e = load("entities", folder)
     ps = load("park_sectors", folder)
@@ -409,7 +429,9 @@ def places(city: str = "shaoguan", folder=None) -> pd.DataFrame:
             how = "county named in the park's name" if counties else ""
             status = "stated" if counties else "county not stated"
         links = ps[ps["place_id"] == eid]
-        hosts = "; ".join(f"{names.get(s, s)} ({role})" for s, role in zip(links["sector_id"], links["role"]))
+        hosts = "; ".join(
+            f"{role}: " + ", ".join(dict.fromkeys(names.get(s, s) for s in links.loc[links["role"] == role, "sector_id"]))
+            for role in ROLE_ORDER if (links["role"] == role).any())
         rows.append({"entity_id": eid, "name_en": r["name_en"], "name_zh": r["name_zh"], "kind": r["kind"],
                      "counties": tuple(counties), "county_status": status, "how": how,
                      "hosts": hosts, "sources": tuple(src.get(eid, [])),

@@ -5,11 +5,24 @@ import html
 
 import pandas as pd
 
-from .data import load
+from functools import lru_cache
+from pathlib import Path
+
+from .data import fingerprint, load
+from .notebook import _note_table
+from .paths import data_dir
 
 
 def facts(folder=None) -> pd.DataFrame:
     """facts.csv joined with entity, indicator and source names (English and Chinese)."""
+    folder = Path(folder) if folder else data_dir()
+    for name in ("facts", "entities", "indicators", "sources"):
+        _note_table(name)  # the cached join still counts as reading these tables
+    return _facts(str(folder), fingerprint(folder, ["facts", "entities", "indicators", "sources"])).copy()
+
+
+@lru_cache(maxsize=4)
+def _facts(folder: str, stamp: str) -> pd.DataFrame:
     f = load("facts", folder)
     e = load("entities", folder)[["entity_id", "name_en", "name_zh", "kind"]].rename(
         columns={"name_en": "entity_en", "name_zh": "entity_zh", "kind": "entity_kind"})
@@ -21,11 +34,10 @@ def facts(folder=None) -> pd.DataFrame:
 
 def fact(fact_id: str, folder=None) -> pd.Series:
     """One fact by id; a clear error when it does not exist."""
-    f = facts(folder)
-    hit = f[f["fact_id"] == fact_id]
-    if hit.empty:
+    f = facts(folder).set_index("fact_id", drop=False)
+    if fact_id not in f.index:
         raise KeyError(f"no fact {fact_id!r} in facts.csv")
-    return hit.iloc[0]
+    return f.loc[fact_id]
 
 
 def value(fact_id: str, folder=None) -> float:
@@ -78,3 +90,26 @@ def sources_table(source_ids, folder=None):
         items.append(f"<li><code>{sid}</code> {html.escape(r['issuer_en'])}, <i>{html.escape(r['title_en'])}</i> "
                      f"(<span lang='zh'>{html.escape(r['title_zh'])}</span>), {when}; {n} facts in the data.</li>")
     return HTML("<ul class='sources-used'>" + "".join(items) + "</ul>")
+
+
+def rows_provenance(rows: pd.DataFrame, title: str = "Sources of this figure"):
+    """A collapsed table like `provenance`, for rows of tables other than facts
+    (partnerships, park_sectors, cluster_system, measures, events).
+
+    `rows` needs the columns id, what, source_id, locator, quote (one row per table row used).
+    """
+    from IPython.display import HTML
+
+    rows = rows.drop_duplicates("id")
+    cells = "".join(
+        "<tr>"
+        f"<td><code>{html.escape(str(r['id']))}</code></td>"
+        f"<td>{html.escape(str(r['what']))}</td>"
+        f"<td>{html.escape(str(r['source_id']))}, {html.escape(str(r['locator']))}</td>"
+        f"<td lang=\"zh\">{html.escape(str(r['quote']))}</td>"
+        "</tr>"
+        for _, r in rows.iterrows())
+    return HTML(
+        f'<details class="provenance"><summary>{html.escape(title)} ({len(rows)} rows)</summary>'
+        '<table class="provenance-table"><thead><tr><th>row</th><th>what</th><th>source, section</th>'
+        f"<th>quote</th></tr></thead><tbody>{cells}</tbody></table></details>")

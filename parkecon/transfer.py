@@ -3,7 +3,7 @@
 Helpers for the chapter on transfer: the partnership network (who is paired with whom,
 in what form), its flows on the map of Guangdong's cities, the money and projects the
 documents report with their average size, the "models" the documents name, and a
-side-by-side of what Shaoguan (city and Wujiang district) and Qingcheng district say
+side-by-side of what Shaoguan (city and Wujiang District) and Qingcheng District say
 they want to receive and which mechanisms they list.
 
 Everything here reads the curated tables passed in as DataFrames (the notebook loads
@@ -18,6 +18,7 @@ import re
 import pandas as pd
 
 from .calc import LOWER_BOUNDS, UPPER_BOUNDS, bn
+from .style import PALETTE
 
 # ------------------------------------------------------------------ vocabulary
 
@@ -28,7 +29,44 @@ FORM_LABELS = {
     "grouping_1n1": '"1+N+1" grouping',
     "city_integration": "City integration",
     "cooperation_agreement": "Cooperation agreement",
-    "industrial_transfer_park": "Transfer park / transfer drive",
+    "industrial_transfer_park": "Transfer park",
+    "investment_targeting": "Investment targeting (no named counterpart)",
+}
+
+#: One colour per form (Okabe-Ito palette of the book).
+FORM_COLOURS = {
+    "counterpart_assistance": PALETTE[0],
+    "co_construction": PALETTE[2],
+    "park_pairing": PALETTE[5],
+    "grouping_1n1": PALETTE[3],
+    "city_integration": PALETTE[1],
+    "industrial_transfer_park": PALETTE[4],
+    "cooperation_agreement": PALETTE[7],
+    "investment_targeting": "#999999",
+}
+
+#: Zones of the 2019 "one core, one belt, one zone" layout (external source x001): labels and
+#: light fills (palette colours mixed with white) so that arrows stay visible on top.
+ZONE_LABELS = {
+    "prd_core": "Pearl River Delta core",
+    "coastal_east": "Coastal belt, east wing",
+    "coastal_west": "Coastal belt, west wing",
+    "northern_eco": "Northern ecological zone",
+}
+
+
+def _tint(hex_colour: str, share: float) -> str:
+    """hex_colour mixed with white: share=1 keeps the colour, 0 gives white."""
+    h = hex_colour.lstrip("#")
+    rgb = [int(h[i:i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(255 - share * (255 - c)):02x}" for c in rgb)
+
+
+ZONE_COLOURS = {
+    "prd_core": _tint(PALETTE[0], 0.40),
+    "coastal_east": _tint(PALETTE[1], 0.40),
+    "coastal_west": _tint(PALETTE[6], 0.45),
+    "northern_eco": _tint(PALETTE[2], 0.40),
 }
 
 #: Short English labels for the nodes of the network figure (the full names are long).
@@ -51,6 +89,19 @@ SHORT_NAMES = {
     "park_guangqing": "Guangqing Industrial Park",
     "park_guangqing_textile": "Guangqing Textile Transfer Park",
     "platform_guangqing_auto_parts_base": "Guangqing Auto Parts Base",
+    "park_guanshao_biopharma": "Guanshao biopharmaceutical park",
+    "platform_sg_dc_cluster": "Shaoguan data-centre cluster (hub-node bid)",
+    "platform_wushen_components_belt": "Components belt along the Wuhan–Shenzhen expressway",
+    "platform_guangqing_tourism_demo": "Guangqing junction tourism demonstration zone",
+    "park_qingcheng_modern_agri": "Qingcheng National Modern Agricultural Park",
+    "park_qy_internet_plus": "Qingyuan Internet+ Innovation Park",
+    "platform_yiyuecheng_fengcheng": "Yiyuecheng-Fengcheng tourism zone",
+    "platform_chimelong_yinzhan": "Chimelong-Yinzhan forest theme parks",
+    "platform_meilinhu_leisure": "Meilin Lake leisure and wellness zone",
+    "platform_dongcheng_feilaixia_rural": "Dongcheng-Feilaixia rural leisure zone",
+    "park_wujiang_modern_agri": "Wujiang Modern Agricultural Park",
+    "park_wujiang_urban_rural": "Wujiang Urban-Rural Integration Park",
+    "platform_wujiang_scitech": "Wujiang Science and Technology Park",
 }
 
 #: The three receiving sides compared in the chapter, and the documents that speak for each.
@@ -58,8 +109,8 @@ SHORT_NAMES = {
 #: are those of old plant sites being converted, not of transfer (an exercise adds it back).
 SIDES = {
     "shaoguan": {"label": "Shaoguan city", "sources": ["s000", "s002"]},
-    "wujiang": {"label": "Wujiang district (Shaoguan)", "sources": ["s004"]},
-    "qingcheng": {"label": "Qingcheng district (Qingyuan)", "sources": ["s003"]},
+    "wujiang": {"label": "Wujiang District (Shaoguan)", "sources": ["s004"]},
+    "qingcheng": {"label": "Qingcheng District (Qingyuan)", "sources": ["s003"]},
 }
 
 #: Broad sector groups (ours) so that the three sides' differently worded lists can be set
@@ -113,18 +164,22 @@ SECTOR_GROUPS = {
 }
 _GROUP_OF = {s: g for g, members in SECTOR_GROUPS.items() for s in members}
 
-#: Mechanism types (ours), each found by patterns in a measure's Chinese quote or English
-#: summary. A measure can match several types.
+#: Mechanism types (ours), each found by patterns in a measure's verbatim Chinese quote or,
+#: where the quote is only part of the sentence, in a specific English phrase of its summary.
+#: Only measures of the categories in MECHANISM_CATEGORIES are read (not green, finance,
+#: talent, innovation or infrastructure measures). A measure can match several types.
 MECHANISMS = {
-    "Leading group or coordination body": r"领导小组|专项小组|挂帅|协调推进机制|联席|一盘棋|leading group|task group|joint meeting|chessboard",
-    "Investment-promotion teams": r"招商队|小分队|第三方|赴外招商|招商工作群|promotion teams|chain teams|missions|third-party teams",
-    "Project library, database or list": r"项目库|数据库|清单|台账|library|database|ledger|dynamic list",
-    "Performance assessment or contest": r"考核|评比|appraisal|assessment|competition",
-    "Industry-chain promotion (chain leaders)": r"链长|链主|产业链招商|产业链图谱|chain-leader|chain and cluster promotion",
-    "Counterpart-assistance arrangement": r"对口帮扶|1\+N\+1|2\+2|counterpart",
-    "Investors bring investors": r"以商招商|以企引企|investors recruiting investors|through existing investors",
-    "Build on land acquisition, faster approval": r"拿地即开工|带设计方案出让|审批|容缺|start building on land|approval",
+    "Leading group or coordination body": r"领导小组|专项小组|挂帅|协调推进机制|联席会议|联席工作小组|一盘棋",
+    "Investment-promotion teams": r"招商队|小分队|委托第三方开展整体招商|赴外招商|招商工作群|\bchain teams\b|investment missions",
+    "Project library, database or list": r"项目库|企业数据库|企业清单|台账|动态管理清单",
+    "Performance assessment or contest": r"考核|评比竞赛",
+    "Industry-chain promotion (chain leaders)": r"链长|链主|产业链招商|产业链图谱|industry-chain maps",
+    "Counterpart-assistance arrangement": r"对口帮扶|1\+N\+1|2\+2|黄埔清城|counterpart",
+    "Investors bring investors": r"以商招商|以企引企|investors recruiting investors",
+    "Build on land acquisition, faster approval": r"拿地即开工|带设计方案出让|审批|容缺|approval in \d",
+    "Named officer per project or firm": r"专员|首席服务官|落实到人|专人",
 }
+MECHANISM_CATEGORIES = {"mechanism", "investment_promotion", "planning", "policy", "services", "land", "platform"}
 
 
 def sector_group(sector_id: str) -> str:
@@ -244,27 +299,33 @@ def draw_network(ax, edges: pd.DataFrame, entities: pd.DataFrame, form_colours: 
     """Draw the partnership network as two columns joined by curved lines.
 
     Colour = form, line width = number of statements, dashed = pairing partly inferred.
+    Links between the same two nodes in different forms are drawn side by side.
     """
     from matplotlib.path import Path as MPath
     from matplotlib.patches import PathPatch
 
     pos = network_layout(edges, entities)
     ymax = max(y for _, y in pos.values())
-    # draw thin edges last so they are not hidden by thick ones of the same colour
-    for _, r in edges.sort_values("n", ascending=False).iterrows():
+    e = edges.copy()
+    e["k"] = e.groupby(["partner_id", "receiver_id"]).cumcount()
+    e["m"] = e.groupby(["partner_id", "receiver_id"])["form"].transform("size")
+    e["off"] = (e["k"] - (e["m"] - 1) / 2) * 0.16
+    # thick lines first so that thin ones stay visible on top
+    for _, r in e.sort_values("n", ascending=False, kind="stable").iterrows():
         (x0, y0), (x1, y1) = pos[r["partner_id"]], pos[r["receiver_id"]]
+        y0, y1 = y0 + r["off"], y1 + r["off"]
         x0, x1 = x0 + 0.02, x1 - 0.02
         verts = [(x0, y0), (0.5, y0), (0.5, y1), (x1, y1)]
         path = MPath(verts, [MPath.MOVETO, MPath.CURVE4, MPath.CURVE4, MPath.CURVE4])
         ax.add_patch(PathPatch(path, facecolor="none", edgecolor=form_colours[r["form"]],
-                               lw=1.2 + 1.3 * (r["n"] - 1), alpha=0.85,
+                               lw=1.2 + 1.3 * (r["n"] - 1), alpha=0.9,
                                linestyle=(0, (4, 2)) if r["inferred"] else "-", capstyle="butt"))
     kind = entities.set_index("entity_id")["kind"]
     for node, (x, y) in pos.items():
         is_city = kind.get(node) == "city"
         ax.plot([x], [y], "o", ms=7 if is_city else 5, color="#333333" if is_city else "white",
                 mec="#333333", mew=1.2, zorder=3)
-        ax.text(x - 0.03 if x == 0 else x + 0.03, y, short_name(node, entities),
+        ax.text(x - 0.04 if x == 0 else x + 0.04, y, short_name(node, entities),
                 ha="right" if x == 0 else "left", va="center",
                 fontsize=9.5 if is_city else 8.8, fontweight="bold" if is_city else "normal")
     ax.set_xlim(-0.62, 1.62)
@@ -274,46 +335,68 @@ def draw_network(ax, edges: pd.DataFrame, entities: pd.DataFrame, form_colours: 
     ax.set_axis_off()
 
 
-def draw_flow_map(ax, flows: pd.DataFrame, zones: pd.DataFrame, zone_colours: dict, zone_labels: dict) -> dict:
-    """Guangdong's 21 cities coloured by zone, with an arrow per (Delta city → northern city).
+#: The part of the province the flow map zooms into (lon/lat degrees): the Delta and the
+#: two receiving cities.
+FLOW_EXTENT = (111.35, 115.55, 22.05, 25.55)
 
-    Arrow width grows with the number of partnership statements, which is written beside it.
-    Returns the centroids used.
+
+def draw_flow_map(ax, flows: pd.DataFrame, zones: pd.DataFrame, zone_colours: dict,
+                  extent: tuple = FLOW_EXTENT, label_pos: dict | None = None) -> dict:
+    """Cities coloured by zone, zoomed to `extent`, with an arrow per (Delta city → northern city).
+
+    Arrow width grows with the number of partnership statements, which is written on the
+    arrow. `label_pos` places city names ({city: (lon, lat)}); returns the centroids used.
     """
-    from matplotlib.patches import FancyArrowPatch, Patch
+    from matplotlib.patches import FancyArrowPatch
 
     from . import geo
 
     zone_of = dict(zip(zones["entity_id"], zones["zone"]))
     faces = {c: zone_colours[z] for c, z in zone_of.items()}
-    cents = geo.plot(ax, "cities", facecolors=faces, edgecolor="white", linewidth=0.7)
-    ax.set_xlim(109.6, 117.4)
-    ax.set_ylim(20.15, 25.6)
-    involved = set(flows["partner_city"]) | set(flows["receiver_city"])
+    cents = geo.plot(ax, "cities", facecolors=faces, edgecolor="white", linewidth=0.9)
+    x0, x1, y0, y1 = extent
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     nmax = flows["n"].max()
     for _, r in flows.iterrows():
-        (x0, y0), (x1, y1) = cents[r["partner_city"]], cents[r["receiver_city"]]
-        rad = 0.25 if x0 > x1 else -0.25
-        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle=f"arc3,rad={rad}",
-                                     arrowstyle="-|>", mutation_scale=9 + 6 * r["n"] / nmax,
-                                     lw=0.8 + 4.2 * r["n"] / nmax, color="#222222", alpha=0.8,
-                                     shrinkA=4, shrinkB=9, zorder=4))
-        # label near the middle of the arc, nudged to the outside of the curve
-        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        dx, dy = x1 - x0, y1 - y0
-        nx, ny = -dy, dx
-        norm = (nx ** 2 + ny ** 2) ** 0.5 or 1
-        k = -rad * 0.5 * (dx ** 2 + dy ** 2) ** 0.5
-        ax.text(mx + k * nx / norm, my + k * ny / norm, str(int(r["n"])), fontsize=9, ha="center",
-                va="center", color="#111111", fontweight="bold", zorder=6,
-                bbox=dict(boxstyle="circle,pad=0.18", fc="white", ec="#222222", lw=0.6))
-    for c in involved:
+        (xa, ya), (xb, yb) = cents[r["partner_city"]], cents[r["receiver_city"]]
+        rad = 0.22 if xa > xb else -0.22
+        ax.add_patch(FancyArrowPatch((xa, ya), (xb, yb), connectionstyle=f"arc3,rad={rad}",
+                                     arrowstyle="-|>", mutation_scale=10 + 8 * r["n"] / nmax,
+                                     lw=0.9 + 4.5 * r["n"] / nmax, color="#222222", alpha=0.85,
+                                     shrinkA=5, shrinkB=8, zorder=4))
+        # the label sits on the curve, 40% of the way from the source
+        dx, dy = xb - xa, yb - ya
+        t = 0.4
+        cx, cy = (xa + xb) / 2 + rad * dy, (ya + yb) / 2 - rad * dx  # arc3 control point
+        lx = (1 - t) ** 2 * xa + 2 * (1 - t) * t * cx + t ** 2 * xb
+        ly = (1 - t) ** 2 * ya + 2 * (1 - t) * t * cy + t ** 2 * yb
+        ax.text(lx, ly, str(int(r["n"])), fontsize=8.5, ha="center", va="center", color="#111111",
+                fontweight="bold", zorder=6, bbox=dict(boxstyle="circle,pad=0.2", fc="white", ec="#222222", lw=0.6))
+    involved = set(flows["partner_city"]) | set(flows["receiver_city"])
+    names = {f["properties"]["entity_id"]: f["properties"]["name_en"] for f in geo.features("cities")}
+    for c in sorted(involved):
         x, y = cents[c]
-        ax.plot([x], [y], "o", ms=4, color="#222222", zorder=5)
-    handles = [Patch(facecolor=zone_colours[z], edgecolor="#999999", label=zone_labels[z]) for z in zone_labels]
-    ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True, framealpha=0.9,
-              title="Zone (2019 layout)", title_fontsize=8.5)
+        ax.plot([x], [y], "o", ms=4.5, color="#222222", zorder=5)
+        lx, ly = (label_pos or {}).get(c, (x, y + 0.12))
+        ax.text(lx, ly, names[c], fontsize=9, ha="center", va="center", zorder=7, fontweight="bold",
+                color="#222222", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75))
     return cents
+
+
+def draw_zone_overview(ax, zones: pd.DataFrame, zone_colours: dict, extent: tuple = FLOW_EXTENT) -> None:
+    """The whole province coloured by zone, with the zoomed extent outlined."""
+    from matplotlib.patches import Rectangle
+
+    from . import geo
+
+    zone_of = dict(zip(zones["entity_id"], zones["zone"]))
+    geo.plot(ax, "cities", facecolors={c: zone_colours[z] for c, z in zone_of.items()},
+             edgecolor="white", linewidth=0.4)
+    ax.set_xlim(109.6, 117.4)
+    ax.set_ylim(20.15, 25.6)
+    x0, x1, y0, y1 = extent
+    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="#222222", lw=1.0, zorder=5))
 
 
 # ------------------------------------------------------------------ flows of money and projects
@@ -328,6 +411,7 @@ FLOWS = [
     ("parks_2021_large", "  of which projects of 100 million yuan or more", "f000-044", "f000-046", "signed"),
     ("city_2021", "Shaoguan city-wide, signed 2021", None, "f000-074", "signed"),
     ("city_2021_landed", "Shaoguan city-wide, projects landed 2021 (investment completed)", "f000-077", "f000-078", "completed"),
+    ("parks_2021_fai", "Shaoguan parks, fixed-asset investment completed 2021", None, "f000-036", "completed"),
 ]
 
 
@@ -400,8 +484,8 @@ MODELS = [
      [("f000-074", "city-wide signed contract investment, 2021"),
       ("f000-075", "of which projects above 100 million yuan, 2021")]),
     ('"2+2" park pairing', "partnerships", "p002-007", 0,
-     "Two Dongguan parks (Songshan Lake, Yinping) assist two Shaoguan parks (High-tech Zone, "
-     "Huanan Equipment Park) under the third round of Dongguan–Shaoguan assistance (s002).",
+     "Dongguan's Songshan Lake and Yinping parks assist Shaoguan's High-tech Zone and Huanan "
+     "Equipment Park under the third round of Dongguan–Shaoguan assistance (s002).",
      [("f002-017", "Dongguan–Shaoguan projects signed, 2020"), ("f002-018", "their investment, 2020"),
       ("f000-076", "Huanan park investment per mu, growth 2021")]),
     ('"1+N+1" grouping', "partnerships", "p002-006", 0,
@@ -433,6 +517,8 @@ def format_fact(row: pd.Series) -> str:
         text = words(float(row["value"]), q, "{:,.1f}") + "%"
     else:
         unit = {"个": "projects", "家": "firms"}.get(str(row["unit_reported"]), str(row["unit"]))
+        if float(row["value"]) == 1:
+            unit = unit.removesuffix("s")
         text = words(float(row["value"]), q, "{:,.0f}") + " " + unit
     if row["status"] != "actual":
         text += f" ({row['status']})"
@@ -496,7 +582,7 @@ def mechanism_hits(measures: pd.DataFrame, sides: dict | None = None) -> pd.Data
     rows = []
     for _, r in measures.iterrows():
         side = side_of_source(r["source_id"], sides)
-        if side is None:
+        if side is None or r["category"] not in MECHANISM_CATEGORIES:
             continue
         text = f"{r['quote']} {r['summary_en']}"
         for mtype, pattern in MECHANISMS.items():
@@ -554,10 +640,11 @@ def overlap(matrix: pd.DataFrame, a: list[str], b: list[str]) -> dict[str, list[
 # ------------------------------------------------------------------ platforms
 
 def platforms_table(park_sectors: pd.DataFrame, partnerships: pd.DataFrame, entities: pd.DataFrame,
-                    sides: dict | None = None) -> pd.DataFrame:
+                    sides: dict | None = None, compact: bool = False) -> pd.DataFrame:
     """Parks and platforms each side offers: those linked to a sector (lead/priority/planned) or
     paired with a Delta partner. Columns: side, platform_id, Platform, Sectors (broad groups),
-    Delta partner, Sources."""
+    Delta partner, Sources. With compact=True, platforms of one side that share sectors,
+    partner and source section are merged into one row (names joined with '; ')."""
     sides = sides or SIDES
     kind = entities.set_index("entity_id")["kind"]
     carriers = {"park", "platform", "new_area"}
@@ -585,5 +672,48 @@ def platforms_table(park_sectors: pd.DataFrame, partnerships: pd.DataFrame, enti
             "Sources": "; ".join(sorted(d["sources"]))}
            for (s, pid), d in rows.items()]
     t = pd.DataFrame(out)
+    if compact:
+        keys = ["side", "Sectors (broad group)", "Delta partner", "Sources"]
+        t = (t.sort_values("Platform").groupby(keys, sort=False)
+             .agg(platform_id=("platform_id", "; ".join), Platform=("Platform", "; ".join))
+             .reset_index()[["side", "platform_id", "Platform"] + keys[1:]])
     t["_o"] = t["side"].map({k: i for i, k in enumerate(sides)})
     return t.sort_values(["_o", "Platform"]).drop(columns="_o").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ provenance of non-fact rows
+
+def rows_provenance(rows: pd.DataFrame, title: str = "Sources of this figure"):
+    """The shared `parkecon.provenance.rows_provenance` (kept here for the chapter's calls)."""
+    from .provenance import rows_provenance as shared
+
+    return shared(rows, title)
+
+
+def partnership_rows(partnerships: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """partnerships.csv rows in the shape `rows_provenance` reads."""
+    return pd.DataFrame({
+        "id": partnerships["partnership_id"],
+        "what": [f"{short_name(a, entities)} → {short_name(b, entities)}: {FORM_LABELS[f]}"
+                 for a, b, f in zip(partnerships["partner_id"], partnerships["receiver_id"], partnerships["form"])],
+        "source_id": partnerships["source_id"], "locator": partnerships["locator"], "quote": partnerships["quote"]})
+
+
+def comparison_rows(wanted: pd.DataFrame, hits: pd.DataFrame, park_sectors: pd.DataFrame,
+                    cluster_system: pd.DataFrame, measures: pd.DataFrame, entities: pd.DataFrame,
+                    sides: dict | None = None) -> pd.DataFrame:
+    """The park_sectors, cluster_system and measures rows behind the comparison figure."""
+    sides = sides or SIDES
+    ps = park_sectors.set_index("link_id")
+    cs = cluster_system.set_index("row_id")
+    ms = measures.set_index("measure_id")
+    out = []
+    for _, r in wanted.iterrows():
+        src = ps.loc[r["row_id"]] if r["table"] == "park_sectors" else cs.loc[r["row_id"]]
+        out.append({"id": r["row_id"], "what": f"{sides[r['side']]['label']}: {short_name(r['sector_id'], entities)} ({r['group']})",
+                    "source_id": src["source_id"], "locator": src["locator"], "quote": src["quote"]})
+    for mid, g in hits.groupby("measure_id", sort=True):
+        m = ms.loc[mid]
+        out.append({"id": mid, "what": f"{sides[g['side'].iloc[0]]['label']}: {'; '.join(g['mechanism'])}",
+                    "source_id": m["source_id"], "locator": m["locator"], "quote": m["quote"]})
+    return pd.DataFrame(out)

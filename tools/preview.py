@@ -32,6 +32,9 @@ def main() -> int:
         shutil.copy2(ROOT / name, out / name)
     shutil.rmtree(out / "data", ignore_errors=True)
     shutil.copytree(ROOT / "data", out / "data")
+    for folder in ["book/images", "book/extra"]:
+        shutil.rmtree(out / folder, ignore_errors=True)
+        shutil.copytree(ROOT / folder, out / folder)
     (out / page.parent).mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / page, out / page)
     (out / "index.md").write_text("# Preview\n", encoding="utf-8")

@@ -1,0 +1,146 @@
+"""The published site: internal links and images resolve, search works, every request is local,
+figures are reproducible, and a changed data file re-executes the notebooks that read it."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from conftest import ROOT, copy_book, jb_build
+from test_browser import ARGS, CHROMIUM, only_local, visit  # noqa: F401  (browser fixture below)
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        for key in ("href", "src"):
+            if a.get(key) and tag in ("a", "img", "link", "script"):
+                self.refs.append((tag, a[key]))
+
+
+def test_no_broken_internal_link_or_missing_image(built_book):
+    pages = [p for p in built_book.rglob("*.html") if "_static" not in p.parts]
+    parsed = {}
+    for p in pages:
+        h = Links()
+        h.feed(p.read_text(encoding="utf-8"))
+        parsed[p.resolve()] = h
+    broken = []
+    for page, h in parsed.items():
+        for tag, ref in h.refs:
+            u = urlparse(ref)
+            if u.scheme in ("http", "https", "mailto", "data", "javascript") or ref.startswith("#") and not ref[1:]:
+                continue
+            target = (page.parent / unquote(u.path)).resolve() if u.path else page
+            if not target.exists():
+                broken.append(f"{page.relative_to(built_book.resolve())}: {tag} {ref}")
+            elif u.fragment and target.suffix == ".html" and target in parsed and u.fragment not in parsed[target].ids:
+                broken.append(f"{page.relative_to(built_book.resolve())}: anchor {ref}")
+    assert broken == [], "\n".join(broken[:30])
+
+
+def test_no_third_party_urls_in_assets(built_book):
+    """Scripts, styles and images are served by the book itself."""
+    offenders = []
+    for p in built_book.rglob("*.html"):
+        for tag, ref in re.findall(r'<(script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', p.read_text(encoding="utf-8")):
+            offenders.append(f"{p.name}: {ref}")
+    assert offenders == []
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def test_every_page_requests_only_local_assets(browser, site_url, built_book):
+    pages = sorted(str(p.relative_to(built_book)) for p in built_book.rglob("*.html")
+                   if "_static" not in p.parts and p.name not in ("genindex.html",))
+    assert len(pages) >= 8
+    for path in pages:
+        ctx, page, requests, errors = visit(browser, f"{site_url}/{path}", "all_" + path.replace("/", "_").removesuffix(".html"))
+        assert only_local(requests, site_url) == [], f"{path} requested {only_local(requests, site_url)}"
+        assert errors == [], f"{path}: JavaScript errors {errors}"
+        ctx.close()
+
+
+def test_search_finds_a_term(browser, site_url):
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(f"{site_url}/search.html?q=Qingcheng", wait_until="networkidle")
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    hits = page.locator("#search-results ul.search li")
+    assert hits.count() >= 2
+    assert "Qingcheng" in page.inner_text("#search-results")
+    page.screenshot(path=str(ROOT / "_build" / "screenshots" / "search.png"))
+    # typing into the search box of a page leads to the same results page
+    page.goto(f"{site_url}/book/intro.html", wait_until="networkidle")
+    page.keyboard.press("Control+k")
+    box = page.locator("input[name='q']:visible").first
+    box.fill("Dongguan")
+    box.press("Enter")
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    assert "Dongguan" in page.inner_text("#search-results")
+    ctx.close()
+
+
+# ------------------------------------------------------------------ reproducibility and data-following cache
+
+@pytest.fixture(scope="module")
+def second_build(tmp_path_factory, built_book):
+    """A clean build of a copy of the book (no _build, no cache)."""
+    book = copy_book(tmp_path_factory.mktemp("clean"))
+    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return book
+
+
+def image_digests(html_dir: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (html_dir / "_images").glob("*.png")}
+
+
+def test_two_clean_builds_make_identical_figures(second_build, built_book):
+    a = image_digests(built_book)
+    b = image_digests(second_build / "_build" / "html")
+    assert len(a) >= 10, "expected the chapters' figures"
+    assert a == b
+
+
+def test_changed_csv_reexecutes_the_notebook_that_reads_it(second_build):
+    book = second_build
+    html = book / "_build" / "html" / "book" / "sources.html"
+    before = html.read_text(encoding="utf-8")
+    m = re.search(r"<strong>(\d+)</strong> dated events", before) or re.search(r"(\d+)</span></strong> dated events", before)
+    assert "dated events" in before
+    # remove the last event row from the copy's events.csv: sources.md reads events and glues the count
+    path = book / "data" / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    n_before = len(lines) - 1
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    after = html.read_text(encoding="utf-8")
+    assert re.search(rf">{n_before - 1}<.*?dated events", after, re.S), "the sources page still shows the old count"
+    assert not re.search(rf">{n_before}<[^<]*(</span>)?</strong> dated events", after)
+    # a notebook that does not read events.csv was not re-executed
+    assert "re-executing" in proc.stdout and "book/data-dictionary.md" not in proc.stdout.split("re-executing:")[1].splitlines()[0]

@@ -3,7 +3,8 @@
 1. Drop the cached execution of every notebook whose declared data tables changed
    (the execution cache keys on code only).
 2. Write the workshop's learner notebooks and zip, which the workshop page links.
-3. Drop the live-code (thebe) assets from every page: nothing is fetched from a CDN.
+3. Execute uncached notebooks in parallel into the execution cache (see prerun.py).
+4. Drop the live-code (thebe) assets from every page: nothing is fetched from a CDN.
 """
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ def _builder_inited(app) -> None:
     if changed:
         print(f"[parkecon] data changed, re-executing: {', '.join(str(p.relative_to(src)) for p in changed)}")
     learner.build(src, build_dir / "learner")
+    if app.config.nb_execution_mode == "cache":
+        from .prerun import prerun
+
+        ran = prerun(src, build_dir / ".jupyter_cache", timeout=app.config.nb_execution_timeout)
+        if ran:
+            print(f"[parkecon] executed {len(ran) - 1} notebook(s) in parallel in {ran['_wall']} s")
 
 
 def setup(app):

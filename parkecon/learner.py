@@ -41,8 +41,9 @@ def to_ipynb(text: str):
 
     nb = jupytext.reads(text, fmt="md:myst")
     nb.metadata.pop("jupytext", None)
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
         cell.metadata.pop("tags", None) if "remove-cell" in cell.metadata.get("tags", []) else None
+        cell["id"] = f"cell-{i:03d}"  # fixed ids: the kit is byte-identical from build to build
     return nb
 
 

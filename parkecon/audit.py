@@ -23,7 +23,6 @@ allowances refer to the printed digits; `calc.bn` converts to billion yuan for p
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 
@@ -667,15 +666,12 @@ def source_profile(folder=None) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ events
 
-_PROSPECTIVE = re.compile(r"expected \(预计\)|a target \(力争\)")
-
-
 def events(folder=None) -> pd.DataFrame:
     """events.csv sorted by date, each date read as the interval its precision allows.
 
     Added columns: start, end (Timestamps: a year-precision date spans the year, a month
-    the month, a day the day), year, prospective (True where the note says the event was
-    expected or targeted, not reported as done)."""
+    the month, a day the day), year, prospective (True where the event's status is expected or
+    target: not reported as done when the document was written)."""
     ev = load("events", folder).copy()
     start = pd.to_datetime(ev["date"].astype(str).where(ev["date_precision"] != "year", ev["date"].astype(str) + "-01"),
                            format="mixed")
@@ -685,7 +681,7 @@ def events(folder=None) -> pd.DataFrame:
         end[m] = start[m] + off
     ev["start"], ev["end"] = start, end
     ev["year"] = start.dt.year
-    ev["prospective"] = ev["note"].fillna("").str.contains(_PROSPECTIVE)
+    ev["prospective"] = ev["status"] != "actual"
     order = {"day": 0, "month": 1, "year": 2}
     ev["_p"] = ev["date_precision"].map(order)
     return ev.sort_values(["start", "_p", "event_id"]).drop(columns="_p").reset_index(drop=True)

@@ -19,7 +19,6 @@ Main entry points:
 """
 from __future__ import annotations
 
-import html
 import math
 
 import pandas as pd

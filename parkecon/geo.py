@@ -28,7 +28,7 @@ def _rings(geom: dict):
 
 def centroid(feature: dict) -> tuple[float, float]:
     """Area-weighted centroid of the largest ring (good enough for labels and arrows)."""
-    best, best_area, best_c = None, -1.0, (0.0, 0.0)
+    best_area, best_c = -1.0, (0.0, 0.0)
     for ring in _rings(feature["geometry"]):
         a = cx = cy = 0.0
         for (x0, y0), (x1, y1) in zip(ring, ring[1:]):

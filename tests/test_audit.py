@@ -7,7 +7,6 @@ change that fixes a discrepancy (or creates one) fails a test and gets a look.
 from __future__ import annotations
 
 import csv
-import math
 import re
 
 import pytest

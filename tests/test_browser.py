@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -12,27 +10,12 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 SHOTS = ROOT / "_build" / "screenshots"
 
 
 def analysis_pages() -> list[str]:
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     return re.findall(r"file:\s*(notebooks/\S+)", toc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def visit(browser, url: str, shot: str):

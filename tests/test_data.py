@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import os
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import parkecon as pe
-from parkecon.data import normalise, parse_number_text
+from parkecon.data import parse_number_text
 from conftest import ROOT
 
 DATA = ROOT / "data"

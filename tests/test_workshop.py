@@ -1,7 +1,6 @@
 """The workshop kit: learner notebooks without solutions that run, a schedule that adds up, a set-up check."""
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil

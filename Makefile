@@ -10,7 +10,7 @@ STRICT := -W -n --keep-going
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.txt
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -7,6 +7,7 @@ deterministic: same inputs, same bytes.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import shutil
 import zipfile
@@ -56,7 +57,7 @@ parkecon/    the book's helper package
 
 Set up (Python 3.11), in this folder:
     python3.11 -m venv .venv
-    .venv/bin/pip install -r requirements.txt     (Windows: .venv\\Scripts\\pip)
+    .venv/bin/pip install --no-deps -r requirements.txt     (Windows: .venv\\Scripts\\pip)
     .venv/bin/python check_setup.py
     .venv/bin/jupyter lab notebooks/
 
@@ -64,10 +65,28 @@ The solutions are in the book itself, under each exercise.
 """
 
 
+def _inputs_digest(root: Path) -> str:
+    """A digest of everything the kit is made from (chapters, data, package, set-up files)."""
+    pkg = Path(__file__).resolve().parent
+    paths = chapters(root) + sorted((root / "data").rglob("*")) + sorted(pkg.glob("*.py"))
+    paths += [root / n for n in KIT_FILES]
+    h = hashlib.sha256()
+    for p in paths:
+        if p.is_file():
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def build(root: Path, out: Path | None = None) -> Path:
-    """Write the learner kit and its zip; return the zip's path."""
+    """Write the learner kit and its zip; return the zip's path. Skipped when nothing it is
+    made from has changed since the last build."""
     out = out or root / "_build" / "learner"
     kit = out / "kit"
+    digest = _inputs_digest(root)
+    stamp = out / "inputs.sha256"
+    if (out / ZIP_NAME).is_file() and kit.is_dir() and stamp.is_file() and stamp.read_text() == digest:
+        return out / ZIP_NAME
     if kit.exists():
         shutil.rmtree(kit)
     (kit / "notebooks").mkdir(parents=True)
@@ -88,10 +107,16 @@ def build(root: Path, out: Path | None = None) -> Path:
     (kit / "MANIFEST.sha256").write_text(manifest, encoding="utf-8")
     files = sorted(p for p in kit.rglob("*") if p.is_file())
     zpath = out / ZIP_NAME
-    with zipfile.ZipFile(zpath, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for p in files:
             info = zipfile.ZipInfo("parkecon-workshop/" + p.relative_to(kit).as_posix(), date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, p.read_bytes())
+    # Rewrite only when the content changed: the workshop page links the zip, and a new
+    # file time would make Sphinx rebuild that page on every build.
+    if not zpath.is_file() or zpath.read_bytes() != buf.getvalue():
+        zpath.write_bytes(buf.getvalue())
+    stamp.write_text(digest)
     return zpath

@@ -17,8 +17,8 @@ from .learner import chapters, exercises
 WALK_RE = re.compile(r"walk-through \((\d+) min\)")
 SETUP_RE = re.compile(r"Workshop time: (\d+) min")
 TITLE_RE = re.compile(r"^# (.+)$", re.M)
-BREAKS = {"after_chapter": {1: ("Morning break", 15), 2: ("Lunch", 45), 4: ("Afternoon break", 15)}}
-START = dt.time(9, 0)
+BREAKS = {"after_chapter": {1: ("Morning break", 15), 2: ("Lunch", 60), 4: ("Afternoon break", 15)}}
+START = dt.time(9, 30)
 
 
 def chapter_minutes(path: Path) -> dict:

@@ -187,7 +187,7 @@ def tg():
 def test_every_target_and_plan_is_listed(tg):
     expected = {fid for fid, r in FACTS.items() if r["status"] in ("target", "plan")}
     assert set(tg.index) == expected
-    assert len(tg) == len(expected) == 83
+    assert len(tg) == len(expected) == 90
 
 
 def test_required_growth_recomputed(tg):

@@ -129,3 +129,15 @@ def test_changed_csv_reexecutes_the_notebook_that_reads_it(second_build):
     assert not re.search(rf">{n_before}<[^<]*(</span>)?</strong> dated events", after)
     # a notebook that does not read events.csv was not re-executed
     assert "re-executing" in proc.stdout and "book/data-dictionary.md" not in proc.stdout.split("re-executing:")[1].splitlines()[0]
+
+
+@pytest.mark.parametrize("page", ["book/sources.html", "book/data-dictionary.html"])
+def test_data_pages_link_every_table_for_download(built_book, page):
+    import json
+
+    html = (built_book / page).read_text(encoding="utf-8")
+    pkg = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for res in pkg["resources"]:
+        href = re.search(rf'href="([^"]*_downloads/[^"]*/{re.escape(res["path"])})"', html)
+        assert href, f"{page} has no download link for {res['path']}"
+        assert (built_book / Path(page).parent / href.group(1)).resolve().is_file()

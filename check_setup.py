@@ -21,11 +21,28 @@ def check(name: str, ok: bool, detail: str = "") -> None:
     print(f"{'PASS' if ok else 'FAIL'}  {name}" + (f"  ({detail})" if detail else ""))
 
 
+def applies(marker: str) -> bool:
+    """Whether an environment marker (`sys_platform == "win32"`) holds on this computer."""
+    if not marker:
+        return True
+    try:
+        from packaging.markers import Marker
+
+        return Marker(marker).evaluate()
+    except ImportError:  # packaging is pinned, but keep the check usable without it
+        import os
+
+        env = {"sys_platform": sys.platform, "os_name": os.name}
+        m = re.fullmatch(r"\s*(sys_platform|os_name)\s*==\s*['\"]([^'\"]+)['\"]\s*", marker)
+        return bool(m) and env[m.group(1)] == m.group(2)
+
+
 def pins() -> list[tuple[str, str]]:
+    """(name, version) of every pin in requirements.txt that applies to this computer."""
     out = []
     for line in (HERE / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line.strip())
-        if m:
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)\s*(?:;([^#]*))?", line.strip())
+        if m and applies((m.group(3) or "").strip()):
             out.append((m.group(1), m.group(2)))
     return out
 

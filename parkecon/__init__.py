@@ -11,11 +11,11 @@ and then read data only through `pe.load`, `pe.facts`, `pe.value`, paste numbers
 from .data import DataValidationError, Problem, fingerprint, load, validate
 from .notebook import glue, setup
 from .paths import data_dir, repo_root
-from .provenance import fact, facts, provenance, rows_provenance, sources_table, value
+from .provenance import date_label, fact, facts, provenance, rows_provenance, sources_table, value
 from . import calc, geo, style
 from .calc import bn, cagr, compound, implied_previous
 
 __all__ = [
     "DataValidationError", "Problem", "fingerprint", "load", "validate", "glue", "setup",
-    "data_dir", "repo_root", "fact", "facts", "provenance", "rows_provenance", "sources_table", "value", "style", "calc", "geo", "bn", "cagr", "compound", "implied_previous",
+    "data_dir", "repo_root", "date_label", "fact", "facts", "provenance", "rows_provenance", "sources_table", "value", "style", "calc", "geo", "bn", "cagr", "compound", "implied_previous",
 ]

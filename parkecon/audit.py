@@ -655,7 +655,7 @@ def source_profile(folder=None) -> pd.DataFrame:
     status = pd.crosstab(f["source_id"], f["status"]).reindex(columns=STATUSES, fill_value=0)
     qual = pd.crosstab(f["source_id"], f["qgroup"]).reindex(columns=QUALIFIER_GROUPS, fill_value=0)
     years = f.groupby("source_id").agg(first=("period_start", "min"), last=("period_end", "max"))
-    out = s.set_index("source_id")[["short_en", "kind", "official", "date", "covers"]].join(
+    out = s.set_index("source_id")[["short_en", "kind", "official", "date", "date_precision", "covers"]].join(
         f.groupby("source_id").size().rename("facts"), how="inner")
     out = out.join(status).join(qual)
     out["first_year"] = years["first"].dt.year

@@ -76,6 +76,24 @@ def provenance(fact_ids, title: str = "Sources of this figure", folder=None):
     )
 
 
+def date_label(date, precision: str) -> str:
+    """A document's date written only as precisely as it is known.
+
+    day: '21 July 2022'; month: 'June 2021'; year: '2024'; not_before (an undated document
+    whose text dates it no earlier than `date`): 'October 2022 or later'.
+    """
+    d = pd.Timestamp(date)
+    if precision == "day":
+        return f"{d.day} {d:%B %Y}"
+    if precision == "month":
+        return f"{d:%B %Y}"
+    if precision == "year":
+        return f"{d:%Y}"
+    if precision == "not_before":
+        return f"{d:%B %Y} or later"
+    raise ValueError(f"unknown date precision {precision!r}")
+
+
 def sources_table(source_ids, folder=None):
     """An HTML list of the sources a chapter drew on, for its closing 'Sources' section."""
     from IPython.display import HTML
@@ -86,7 +104,7 @@ def sources_table(source_ids, folder=None):
     for sid in sorted(dict.fromkeys(source_ids)):
         r = s.loc[sid]
         n = int((f["source_id"] == sid).sum())
-        when = r["date"].strftime("%Y") if r["date_precision"] == "year" else r["date"].strftime("%B %Y")
+        when = date_label(r["date"], r["date_precision"])
         items.append(f"<li><code>{sid}</code> {html.escape(r['issuer_en'])}, <i>{html.escape(r['title_en'])}</i> "
                      f"(<span lang='zh'>{html.escape(r['title_zh'])}</span>), {when}; {n} facts in the data.</li>")
     return HTML("<ul class='sources-used'>" + "".join(items) + "</ul>")

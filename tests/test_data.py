@@ -270,3 +270,24 @@ def test_every_quote_is_verbatim_in_a_source():
                 missing.append(f"{path.name}:{line}: {r[qi]}")
     assert n > 300
     assert missing == [], f"{len(missing)} quotes not found in their own source:\n" + "\n".join(missing[:40])
+
+
+@pytest.mark.parametrize("precision, label", [("day", "21 July 2022"), ("month", "July 2022"),
+                                              ("year", "2022"), ("not_before", "July 2022 or later")])
+def test_date_label_says_no_more_than_is_known(precision, label):
+    assert pe.date_label("2022-07-21", precision) == label
+
+
+def test_date_label_rejects_an_unknown_precision():
+    with pytest.raises(ValueError, match="unknown date precision"):
+        pe.date_label("2022-07-21", "decade")
+
+
+def test_source_dates_are_shown_as_precisely_as_known(built_book):
+    """No day or month is invented for a document that does not print one."""
+    html = (built_book / "book" / "sources.html").read_text(encoding="utf-8")
+    src = pe.load("sources")
+    for _, s in src[src.source_id.str.startswith("s")].iterrows():
+        assert f"<b>Date:</b> {pe.date_label(s.date, s.date_precision)}" in html, s.source_id
+        if s.date_precision != "day":
+            assert f"{s.date.day} {s.date:%B %Y}" not in html, s.source_id

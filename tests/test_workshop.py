@@ -149,3 +149,17 @@ def test_setup_check_fails_on_a_broken_environment(kit, tmp_path):
     assert re.search(r"^PASS  Python 3\.11", out, re.M)
     assert "s3cr3t-value-123" not in out + proc.stderr
     assert "failed -- show this to a helper" in out.strip().splitlines()[-1]
+
+
+def test_setup_check_honours_platform_markers(kit, tmp_path):
+    """A pin for another operating system is not required here; one for this system is."""
+    folder = tmp_path / "kit"
+    shutil.copytree(kit, folder)
+    req = folder / "requirements.txt"
+    req.write_text(req.read_text(encoding="utf-8")
+                   + 'otheros-only-pkg==1.0 ; sys_platform == "no-such-platform"\n'
+                   + f'thisos-only-pkg==2.0 ; os_name == "{os.name}"\n', encoding="utf-8")
+    proc = run_check(folder)
+    assert proc.returncode == 1
+    assert "thisos-only-pkg missing (want 2.0)" in proc.stdout
+    assert "otheros-only-pkg" not in proc.stdout

@@ -6,10 +6,16 @@ its setup call, ``pe.setup(uses=[...])`` (and loading any other table fails). Be
 build, `invalidate()` fingerprints each notebook's tables, compares with the fingerprints
 recorded at the previous build, and drops the cached execution of exactly the notebooks
 whose tables changed.
+
+The helper package is part of what a notebook runs, yet not part of its code: a fix in
+`parkecon/parks.py` changes no notebook cell. So the fingerprint also covers the source
+of the package's modules that notebooks use (not the build-time ones), and a change there
+re-executes every notebook.
 """
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -19,6 +25,18 @@ from .paths import data_dir as _data_dir
 
 SETUP_RE = re.compile(r"pe\.setup\(\s*uses\s*=\s*(\[[^\]]*\])", re.S)
 RECORD = "data-fingerprints.json"
+PACKAGE = Path(__file__).resolve().parent
+BUILD_TIME = {"__main__.py", "cache.py", "learner.py", "prerun.py", "sphinxext.py"}  # not run by notebooks
+
+
+def package_fingerprint(package: Path = PACKAGE) -> str:
+    """SHA-256 over the source of the helper package's modules that notebooks run."""
+    h = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        if path.name not in BUILD_TIME:
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def declared_tables(notebook: Path) -> list[str] | None:
@@ -44,16 +62,18 @@ def toc_notebooks(root: Path) -> list[Path]:
     return out
 
 
-def invalidate(root: Path, cache_dir: Path | None = None, data: Path | None = None) -> list[Path]:
-    """Drop cached executions of notebooks whose declared tables changed; return them."""
+def invalidate(root: Path, cache_dir: Path | None = None, data: Path | None = None,
+               package: Path = PACKAGE) -> list[Path]:
+    """Drop cached executions of notebooks whose declared tables or helper code changed; return them."""
     cache_dir = cache_dir or root / "_build" / ".jupyter_cache"
     data = data or _data_dir(root)
     record_path = cache_dir / RECORD
     old = json.loads(record_path.read_text(encoding="utf-8")) if record_path.is_file() else {}
     new, changed = {}, []
+    code = package_fingerprint(package)
     for nb in toc_notebooks(root):
         key = str(nb.relative_to(root))
-        new[key] = fingerprint(data, declared_tables(nb))
+        new[key] = fingerprint(data, declared_tables(nb)) + ":" + code
         if old.get(key) != new[key]:
             changed.append(nb)
     if changed and (cache_dir / "global.db").is_file():

@@ -18,7 +18,7 @@ def _builder_inited(app) -> None:
     build_dir = Path(app.outdir).parent
     changed = cache.invalidate(src, cache_dir=build_dir / ".jupyter_cache", data=src / "data")
     if changed:
-        print(f"[parkecon] data changed, re-executing: {', '.join(str(p.relative_to(src)) for p in changed)}")
+        print(f"[parkecon] data or helper code changed, re-executing: {', '.join(str(p.relative_to(src)) for p in changed)}")
     learner.build(src, build_dir / "learner")
     if app.config.nb_execution_mode == "cache":
         from .prerun import prerun

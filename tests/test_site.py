@@ -3,6 +3,7 @@ figures are reproducible, and a changed data file re-executes the notebooks that
 from __future__ import annotations
 
 import hashlib
+import shutil
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -141,3 +142,22 @@ def test_data_pages_link_every_table_for_download(built_book, page):
         href = re.search(rf'href="([^"]*_downloads/[^"]*/{re.escape(res["path"])})"', html)
         assert href, f"{page} has no download link for {res['path']}"
         assert (built_book / Path(page).parent / href.group(1)).resolve().is_file()
+
+
+def test_changed_helper_code_reexecutes_the_notebooks(tmp_path):
+    """A fix in the helper package changes no notebook cell, yet must re-execute the notebooks."""
+    from parkecon import cache
+
+    package = tmp_path / "pkg"
+    shutil.copytree(ROOT / "parkecon", package, ignore=shutil.ignore_patterns("__pycache__"))
+    cache_dir = tmp_path / "cache"
+    notebooks = cache.toc_notebooks(ROOT)
+    assert len(notebooks) >= 5
+    assert cache.invalidate(ROOT, cache_dir=cache_dir, package=package) == notebooks  # first build: all
+    assert cache.invalidate(ROOT, cache_dir=cache_dir, package=package) == []  # nothing changed
+    # a build-time module does not affect what notebooks compute
+    (package / "learner.py").write_text((package / "learner.py").read_text(encoding="utf-8") + "\n# edit\n", encoding="utf-8")
+    assert cache.invalidate(ROOT, cache_dir=cache_dir, package=package) == []
+    (package / "parks.py").write_text((package / "parks.py").read_text(encoding="utf-8") + "\n# a fix\n", encoding="utf-8")
+    assert cache.invalidate(ROOT, cache_dir=cache_dir, package=package) == notebooks
+    assert cache.invalidate(ROOT, cache_dir=cache_dir, package=package) == []

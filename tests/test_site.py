@@ -103,7 +103,11 @@ def second_build(tmp_path_factory, built_book):
 
 
 def image_digests(html_dir: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (html_dir / "_images").glob("*.png")}
+    """Digests of the figures the pages show (Sphinx leaves stale files in _images on rebuilds)."""
+    shown = {Path(unquote(src)).name for page in html_dir.rglob("*.html")
+             for src in re.findall(r'<img[^>]+src="([^"]*_images/[^"]+\.png)"', page.read_text(encoding="utf-8"))}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (html_dir / "_images").glob("*.png")
+            if p.name in shown}
 
 
 def test_two_clean_builds_make_identical_figures(second_build, built_book):

@@ -23,6 +23,7 @@ allowances refer to the printed digits; `calc.bn` converts to billion yuan for p
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -107,16 +108,26 @@ _SHORT_UNITS = {
 }
 
 
-def display_value(value_reported: float, unit_reported: str, qualifier: str = "exactly") -> str:
+_SINGULAR = {"firms": "firm", "years": "year", "batches": "batch", "steps": "step", "items": "item",
+             "cabinets": "cabinet", "doubling(s)": "doubling"}
+
+
+def display_value(value_reported: float, unit_reported: str, qualifier: str = "exactly", what: str = "") -> str:
     """A fact as a reader should see it: money in billion yuan, other units in short English.
 
-    Examples: '>100 bn yuan', '90 firms', '≥0.45%'."""
+    `what` is the indicator's English name: the counter 家 counts firms, but also parks,
+    institutions and bases, so it reads "firms" only where the indicator is about firms.
+    Examples: '>100 bn yuan', '90 firms', '≥0.45%', '≥2' (new-type R&D institutions)."""
     from .calc import QUALIFIER_SIGN
 
     sign = QUALIFIER_SIGN.get(qualifier, "")
     if unit_reported in ("亿元", "亿"):
         return f"{sign}{value_reported / 10:,.2f} bn yuan".replace(".00 bn", " bn")
     unit = _SHORT_UNITS.get(unit_reported, unit_reported)
+    if unit == "firms" and not re.search(r"firm|enterprise|compan", what, re.I):
+        unit = ""
+    if value_reported == 1 and unit in _SINGULAR:
+        unit = _SINGULAR[unit]
     num = f"{value_reported:,.2f}".rstrip("0").rstrip(".")
     return f"{sign}{num}{'' if unit == '%' else ' '}{unit}".strip()
 
@@ -155,7 +166,7 @@ def targets(folder=None) -> pd.DataFrame:
         r = {
             "fact_id": t.fact_id, "source_id": t.source_id, "status": t.status,
             "entity_en": t.entity_en, "indicator_en": t.indicator_en, "measure": t.measure,
-            "target": display_value(t.value_reported, t.unit_reported, t.qualifier),
+            "target": display_value(t.value_reported, t.unit_reported, t.qualifier, t.indicator_en),
             "target_value": float(t.value), "qualifier": t.qualifier, "target_year": int(t.year),
             "basis": "none", "base_fact": None, "base": None, "base_year": None, "base_source": None,
             "years": None, "rate": math.nan, "rate_unit": None, "rate_sign": "", "rate_label": "",
@@ -178,11 +189,11 @@ def targets(folder=None) -> pd.DataFrame:
             base, basis = None, "none"
         if len(same):
             last = same.sort_values("period_end").iloc[-1]
-            r.update(latest_fact=last.fact_id, latest=display_value(last.value_reported, last.unit_reported, last.qualifier),
+            r.update(latest_fact=last.fact_id, latest=display_value(last.value_reported, last.unit_reported, last.qualifier, last.indicator_en),
                      latest_year=int(last.year))
         if base is not None:
             years = int(t.year) - _year(base.period_end)
-            r.update(basis=basis, base_fact=base.name, base=display_value(base.value_reported, base.unit_reported, base.qualifier),
+            r.update(basis=basis, base_fact=base.name, base=display_value(base.value_reported, base.unit_reported, base.qualifier, base.indicator_en),
                      base_year=_year(base.period_end), base_source=base.source_id, years=years)
             if t.measure == "share":
                 r.update(rate=(t.value - base.value) / years, rate_unit="pp/yr")
@@ -212,7 +223,7 @@ def targets(folder=None) -> pd.DataFrame:
                 r["mapping"] = why
             if len(past):
                 p = past.sort_values("period_end").iloc[-1]
-                r.update(latest_fact=p.fact_id, latest=display_value(p.value_reported, p.unit_reported, p.qualifier) + "/yr",
+                r.update(latest_fact=p.fact_id, latest=display_value(p.value_reported, p.unit_reported, p.qualifier, p.indicator_en) + "/yr",
                          latest_year=int(p.year))
         elif t.unit_reported == "番":
             years = int(t.year) - int(t.base_period)
@@ -232,7 +243,7 @@ def targets(folder=None) -> pd.DataFrame:
                 e = earlier.sort_values("period_end").iloc[-1]
                 years = int(t.year) - int(e.year)
                 r.update(basis="between targets", base_fact=e.fact_id,
-                         base=display_value(e.value_reported, e.unit_reported, e.qualifier) + " (target)",
+                         base=display_value(e.value_reported, e.unit_reported, e.qualifier, e.indicator_en) + " (target)",
                          base_year=int(e.year), base_source=e.source_id, years=years,
                          rate=cagr(e.value, t.value, years), rate_unit="%/yr", rate_sign=_sign(t.qualifier, e.qualifier))
         if not math.isnan(r["rate"]):

@@ -267,3 +267,14 @@ def test_events_read_as_intervals():
     assert set(ev.loc[ev["prospective"], "event_id"]) == {"e001-015", "e001-017", "e004-001"}
     c = audit.event_counts()
     assert c.loc["all", "all"] == len(EVENTS)
+
+
+@pytest.mark.parametrize("args, shown", [
+    ((90, "家", "exactly", "Above-designated-size industrial enterprises"), "90 firms"),
+    ((1, "家", "exactly", "Fortune Global 500 firms"), "1 firm"),
+    ((2, "家", "at_least", "New-type R&D institutions"), "≥2"),  # 家 counts institutions here, not firms
+    ((1, "年", "exactly", "Waiting period"), "1 year"),
+    ((100, "亿元", "more_than", "Total output value"), ">10 bn yuan"),
+])
+def test_display_value_words(args, shown):
+    assert audit.display_value(*args) == shown

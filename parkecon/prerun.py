@@ -40,13 +40,12 @@ def _execute(job):
     return nb, (None if result.err is None else repr(result.err)), result.time
 
 
-def prerun(src: Path, cache_dir: Path, timeout: int = 120, workers: int | None = None) -> dict[str, float]:
-    """Execute uncached notebooks in parallel into the cache; return {page: seconds} of those run."""
+def _uncached(src: Path, cache_dir: Path) -> list[tuple[Path, object]]:
+    """(page, notebook) of every toc notebook that the execution cache does not hold."""
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
 
     cache = get_cache(str(cache_dir))
-    todo = []
+    out = []
     for path in _toc_pages(src):
         nb = _read(path)
         if nb is None:
@@ -54,7 +53,22 @@ def prerun(src: Path, cache_dir: Path, timeout: int = 120, workers: int | None =
         try:
             cache.match_cache_notebook(nb)
         except KeyError:
-            todo.append((str(path.resolve()), nb, timeout))
+            out.append((path, nb))
+    return out
+
+
+def uncached(src: Path, cache_dir: Path) -> list[Path]:
+    """The toc notebooks that the execution cache does not hold (they will be executed)."""
+    return [path for path, _ in _uncached(src, cache_dir)]
+
+
+def prerun(src: Path, cache_dir: Path, timeout: int = 120, workers: int | None = None) -> dict[str, float]:
+    """Execute uncached notebooks in parallel into the cache; return {page: seconds} of those run."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(str(cache_dir))
+    todo = [(str(path.resolve()), nb, timeout) for path, nb in _uncached(src, cache_dir)]
     if not todo:
         return {}
     workers = workers or min(len(todo), max(1, (os.cpu_count() or 1)))

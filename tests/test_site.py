@@ -2,6 +2,7 @@
 figures are reproducible, and a changed data file re-executes the notebooks that read it."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 import re
@@ -134,6 +135,30 @@ def test_changed_csv_reexecutes_the_notebook_that_reads_it(second_build):
     assert not re.search(rf">{n_before}<[^<]*(</span>)?</strong> dated events", after)
     # a notebook that does not read events.csv was not re-executed
     assert "re-executing" in proc.stdout and "book/data-dictionary.md" not in proc.stdout.split("re-executing:")[1].splitlines()[0]
+
+
+def test_changed_value_reaches_a_chapter_page(second_build):
+    """A chapter whose source is unchanged (and that links no data file) is read again with
+    its re-executed outputs: the corrected number shows on the page."""
+    book = second_build
+    page = book / "_build" / "html" / "notebooks" / "park-economy.html"
+    assert "(217.89 亿元)" in re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+    path = book / "data" / "facts.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    r = next(r for r in rows if r["fact_id"] == "f000-030")
+    assert r["value_text"] == "217.89"
+    r.update(value_text="317.89", value_reported="317.89", value=str(round(317.89e8)),
+             quote=r["quote"].replace("217.89", "317.89"))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    text = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+    # the prose pastes the value as "(… 亿元)"; quotes elsewhere on the page keep their own text
+    assert "(317.89 亿元)" in text and "(217.89 亿元)" not in text, "the chapter page still shows the old value"
 
 
 @pytest.mark.parametrize("page", ["book/sources.html", "book/data-dictionary.html"])

@@ -37,7 +37,8 @@ def _builder_inited(app) -> None:
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
-    """Pages whose notebook was re-executed for changed data: Sphinx must read them again."""
+    """Pages whose notebook is executed in this build (changed data or helper code, or left
+    uncached by an earlier failed build): Sphinx must read them again."""
     return sorted(d for d in getattr(app, "_parkecon_stale", set()) if d in env.found_docs and d not in added)
 
 

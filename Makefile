@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 STRICT := -W -n --keep-going
 
-.PHONY: book test lab validate learner bench publish clean pins check-setup
+.PHONY: book test test-fast lab validate learner bench publish clean pins check-setup
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ book: $(STAMP)
 ## test: the whole test suite (builds the book as part of it)
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## test-fast: the tests that neither build the book, drive a browser nor execute notebooks (seconds)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not build and not browser and not kernel" -q
 
 ## lab: JupyterLab on the notebooks (open a .md file as a notebook)
 lab: $(STAMP)

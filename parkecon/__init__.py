@@ -3,7 +3,7 @@
 Notebooks start with::
 
     import parkecon as pe
-    pe.setup(uses=["facts", "entities", "indicators", "sources"])
+    pe.setup()
 
 and then read data only through `pe.load`, `pe.facts`, `pe.value`, paste numbers with
 `pe.glue`, and show `pe.provenance([...])` under each figure.

@@ -1,89 +1,67 @@
-"""Make the execution cache follow the data.
+"""What a cached execution read, and whether it still holds.
 
-Jupyter Book's execution cache keys on a notebook's code only, so a corrected CSV would
-not re-execute the notebooks that read it. Each notebook declares the tables it reads in
-its setup call, ``pe.setup(uses=[...])`` (and loading any other table fails). Before a
-build, `invalidate()` fingerprints each notebook's tables, compares with the fingerprints
-recorded at the previous build, and drops the cached execution of exactly the notebooks
-whose tables changed.
+Jupyter Book's execution cache (jupyter-cache) keys a notebook by a hash of its code
+only: a corrected CSV, a fixed helper function or an edited chapter that a page reads
+would not re-execute anything. So every execution the build makes records what its
+kernel actually read (files and folder listings under the book's root, recorded by
+`kernel_reads.py`, plus the Python environment) in the cache record itself, next to the
+outputs. Before the next build each notebook is matched to its record the way the cache
+matches it (by code, not by path, so a moved checkout finds its records), and a record
+whose reads no longer hold is dropped, so the notebook executes again.
 
-The helper package is part of what a notebook runs, yet not part of its code: a fix in
-`parkecon/parks.py` changes no notebook cell. So the fingerprint also covers the source
-of the package's modules that notebooks use (not the build-time ones), and a change there
-re-executes every notebook.
+A record that carries no reads (made by an older build, or by myst-nb executing a page
+itself) or unreadable reads counts as stale: it costs one execution, never a stale page.
 """
 from __future__ import annotations
 
-import ast
 import hashlib
-import json
-import re
+import sys
 from pathlib import Path
 
-from .data import fingerprint
-from .paths import data_dir as _data_dir
+from .kernel_reads import dir_digest, file_digest
 
-SETUP_RE = re.compile(r"pe\.setup\(\s*uses\s*=\s*(\[[^\]]*\])", re.S)
-RECORD = "data-fingerprints.json"
-PACKAGE = Path(__file__).resolve().parent
-BUILD_TIME = {"__main__.py", "cache.py", "learner.py", "prerun.py", "sphinxext.py"}  # not run by notebooks
+READS_KEY = "parkecon_reads"      # in a cache record's `data`: [{"path", "kind", "sha256"}, ...]
+ENV_KEY = "parkecon_environment"  # in a cache record's `data`: environment_key() at execution
 
 
-def package_fingerprint(package: Path = PACKAGE) -> str:
-    """SHA-256 over the source of the helper package's modules that notebooks run."""
-    h = hashlib.sha256()
-    for path in sorted(package.glob("*.py")):
-        if path.name not in BUILD_TIME:
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
+def environment_key() -> str:
+    """SHA-256 over the Python version and every installed distribution with its version.
+
+    Upgrading pandas or matplotlib can change outputs without changing any file of the
+    book, so it invalidates every cached execution.
+    """
+    from importlib.metadata import distributions
+
+    names = sorted({f"{d.metadata['Name']}=={d.version}" for d in distributions() if d.metadata["Name"]})
+    return hashlib.sha256("\n".join([sys.version, *names]).encode("utf-8")).hexdigest()
 
 
-def declared_tables(notebook: Path) -> list[str] | None:
-    """The tables a notebook declares in `pe.setup(uses=[...])`, or None if it is no notebook or has no setup call."""
-    text = notebook.read_text(encoding="utf-8")
-    if not text.startswith("---") or "kernelspec:" not in text.split("\n---", 1)[0]:
-        return None
-    m = SETUP_RE.search(text)
-    return sorted(ast.literal_eval(m.group(1))) if m else None
+def stale_reason(data: dict | None, root: Path, env_key: str) -> str | None:
+    """Why a cached execution (its record's `data`) no longer holds for `root`, or None if it does."""
+    reads = (data or {}).get(READS_KEY)
+    if not isinstance(reads, list) or not all(isinstance(r, dict) for r in reads):
+        return "no record of what it read"
+    if (data or {}).get(ENV_KEY) != env_key:
+        return "the Python environment changed"
+    for entry in reads:
+        path, kind, digest = entry.get("path"), entry.get("kind"), entry.get("sha256")
+        if not isinstance(path, str) or kind not in ("file", "dir") or not isinstance(digest, str):
+            return "its record of reads is corrupt"
+        full = Path(root) / path
+        now = file_digest(str(full)) if kind == "file" else dir_digest(str(full))
+        if now != digest:
+            return f"{path} changed" if now is not None else f"{path} is gone"
+    return None
 
 
-def toc_notebooks(root: Path) -> list[Path]:
-    """Every page in _toc.yml that is a notebook (has a setup call)."""
-    files = re.findall(r"file:\s*([^\s#]+)", (root / "_toc.yml").read_text(encoding="utf-8"))
-    root_doc = re.search(r"^root:\s*(\S+)", (root / "_toc.yml").read_text(encoding="utf-8"), re.M)
-    if root_doc:
-        files.insert(0, root_doc.group(1))
-    out = []
-    for f in files:
-        p = root / (f if f.endswith(".md") else f + ".md")
-        if p.is_file() and declared_tables(p) is not None:
-            out.append(p)
-    return out
+def parse_reads(log_text: str) -> list[dict]:
+    """The JSON lines a kernel wrote (see kernel_reads.py), one entry per path and kind, sorted."""
+    import json
 
-
-def invalidate(root: Path, cache_dir: Path | None = None, data: Path | None = None,
-               package: Path = PACKAGE) -> list[Path]:
-    """Drop cached executions of notebooks whose declared tables or helper code changed; return them."""
-    cache_dir = cache_dir or root / "_build" / ".jupyter_cache"
-    data = data or _data_dir(root)
-    record_path = cache_dir / RECORD
-    old = json.loads(record_path.read_text(encoding="utf-8")) if record_path.is_file() else {}
-    new, changed = {}, []
-    code = package_fingerprint(package)
-    for nb in toc_notebooks(root):
-        key = str(nb.relative_to(root))
-        new[key] = fingerprint(data, declared_tables(nb)) + ":" + code
-        if old.get(key) != new[key]:
-            changed.append(nb)
-    if changed and (cache_dir / "global.db").is_file():
-        from jupyter_cache import get_cache
-
-        cache = get_cache(str(cache_dir))
-        targets = {str(p.resolve()) for p in changed}
-        for rec in cache.list_cache_records():
-            if str(Path(rec.uri).resolve()) in targets:
-                cache.remove_cache(rec.pk)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    record_path.write_text(json.dumps(new, indent=1, sort_keys=True), encoding="utf-8")
-    return changed
+    out = {}
+    for line in log_text.splitlines():
+        line = line.strip()
+        if line:
+            entry = json.loads(line)
+            out[(entry["path"], entry["kind"])] = entry
+    return [out[k] for k in sorted(out)]

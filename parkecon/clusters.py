@@ -77,30 +77,20 @@ def combine_qualifier(qualifiers, invert=None) -> str:
 
 # ---------------------------------------------------------------- selecting facts
 
-_INDEX: dict[int, tuple] = {}
+def _select(facts: pd.DataFrame, entity: str, indicator: str, source: str, status: str) -> pd.DataFrame:
+    """The rows of `facts` for one entity, indicator, source and status.
 
-
-def _index(facts: pd.DataFrame) -> dict:
-    """{(entity, indicator, source, status): [row positions]} for a facts frame, built once per frame."""
-    import weakref
-
-    key = id(facts)
-    hit = _INDEX.get(key)
-    if hit is not None and hit[0]() is facts and hit[1] == len(facts):
-        return hit[2]
-    idx: dict = {}
-    cols = zip(facts["entity_id"], facts["indicator_id"], facts["source_id"], facts["status"])
-    for pos, k in enumerate(cols):
-        idx.setdefault(tuple(k), []).append(pos)
-    _INDEX[key] = (weakref.ref(facts), len(facts), idx)
-    return idx
+    A plain mask on every call: a lookup memoised on the frame would go wrong after a
+    learner sorts or edits the frame in place.
+    """
+    return facts[(facts["entity_id"] == entity) & (facts["indicator_id"] == indicator)
+                 & (facts["source_id"] == source) & (facts["status"] == status)]
 
 
 def pick(facts: pd.DataFrame, entity: str, indicator: str, source: str = SOURCE,
          year_end: pd.Timestamp | None = YEAR_END, status: str = "actual") -> pd.Series | None:
     """The one fact for an entity and indicator (None if there is none; error if several)."""
-    pos = _index(facts).get((entity, indicator, source, status), [])
-    hit = facts.iloc[pos]
+    hit = _select(facts, entity, indicator, source, status)
     if year_end is not None and len(hit):
         hit = hit[hit["period_end"] == year_end]
     if len(hit) > 1:
@@ -270,7 +260,7 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
     rows = []
     for _, r in cs.iterrows():
         sid = r["sector_id"]
-        tf = facts.iloc[_index(facts).get((sid, "total_output", r["source_id"], "target"), [])]
+        tf = _select(facts, sid, "total_output", r["source_id"], "target")
         assert len(tf) == 1, f"expected one tier-threshold fact for {sid}, found {len(tf)}"
         tf = tf.iloc[0]
         thr = bn(tf["value"])

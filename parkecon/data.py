@@ -501,6 +501,4 @@ def _load(folder: str, stamp: str, name: str) -> pd.DataFrame:
 def load(name: str, folder: str | Path | None = None) -> pd.DataFrame:
     """A validated, typed copy of one table (e.g. ``load("facts")``)."""
     folder = Path(folder) if folder else _default_data_dir()
-    from . import notebook  # local import: record what a notebook reads
-    notebook._note_table(name)
     return _load(str(folder), fingerprint(folder), name).copy()

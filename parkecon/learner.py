@@ -33,8 +33,9 @@ def exercises(text: str) -> list[dict]:
 
 def chapters(root: Path) -> list[Path]:
     """The analysis notebooks listed in the toc, in order."""
-    toc = (root / "_toc.yml").read_text(encoding="utf-8")
-    return [root / (f + ".md") for f in re.findall(r"file:\s*(notebooks/[^\s#]+)", toc)]
+    from .toc import chapters as toc_chapters
+
+    return toc_chapters(root)
 
 
 def to_ipynb(text: str):

@@ -3,20 +3,15 @@ from __future__ import annotations
 
 import random
 
-_declared: set[str] | None = None
 
-
-def setup(uses: list[str] | tuple[str, ...]) -> None:
+def setup() -> None:
     """Prepare a notebook: figure style, inline PNG output, pandas display, fixed seeds.
 
-    `uses` names the data tables the notebook reads. It is enforced (loading any other
-    table raises) and read by the build, which re-executes a notebook when one of its
-    tables changes.
+    Nothing to declare: the build records which files each notebook's kernel reads and
+    executes it again when one of them changes.
     """
-    global _declared
     from . import style
 
-    _declared = set(uses)
     style.apply()
     random.seed(0)
     try:
@@ -40,14 +35,6 @@ def setup(uses: list[str] | tuple[str, ...]) -> None:
             ip.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'metadata': {'Software': None}}")
     except Exception:  # pragma: no cover - outside IPython nothing to configure
         pass
-
-
-def _note_table(name: str) -> None:
-    if _declared is not None and name not in _declared:
-        raise RuntimeError(
-            f"this notebook reads table {name!r} but its setup(uses=...) does not list it; "
-            "add it so that a change to that table re-executes the notebook"
-        )
 
 
 GLUE_PREFIX = "application/papermill.record/"

@@ -1,84 +1,150 @@
-"""Execute the notebooks that the cache lacks, two at a time, before Sphinx reads them.
+"""Execute the notebooks whose cached execution is missing or stale, in parallel, before Sphinx reads them.
 
-myst-nb executes notebooks one after another while it reads the pages. On a clean build
-that is most of the build's time, and the machine has more than one core. This step
-reads each notebook of the toc exactly as myst-nb does, skips those the execution cache
-already holds, executes the rest in parallel and stores the results in the same cache,
-so that myst-nb then finds them cached. A notebook that fails here is simply not cached:
-myst-nb executes it again and reports the error as usual, failing the strict build.
+myst-nb executes notebooks one after another while Sphinx reads the pages; on a clean
+build that is most of the build's time, and the machine has more than one core. This
+step reads each page of the toc with myst-nb's own reader and configuration, matches it
+to the execution cache as myst-nb does (by code), drops a cached execution whose recorded
+reads no longer hold (`cache.stale_reason`), executes what is missing in parallel (one
+process per notebook, at most one per CPU) with myst-nb's execution settings
+(`allow_errors`, `timeout`, `run_in_temp`, `exclude_patterns`), and stores each result in
+the same cache, with what its kernel read. myst-nb then finds every page cached. A
+notebook that fails here is not cached: myst-nb executes it again and reports the error
+as usual, which fails the strict build.
+
+Interfaces of other packages this relies on (tests/test_build.py::test_library_interfaces
+fails clearly if one changes): myst_nb.core.read.create_nb_reader,
+myst_parser.config.main.merge_file_level, the Sphinx env attributes `myst_config` and
+`mystnb_config` (NbParserConfig fields execution_mode, execution_allow_errors,
+execution_timeout, execution_in_temp, execution_excludepatterns, execution_cache_path,
+metadata_key), jupyter_cache.get_cache with match_cache_notebook / remove_cache /
+cache_notebook_bundle, jupyter_cache.base.CacheBundleIn and
+jupyter_cache.executors.utils.single_nb_execution.
 """
 from __future__ import annotations
 
 import os
-import re
+import shutil
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from . import cache as records
+from . import toc
 
 
-def _toc_pages(src: Path) -> list[Path]:
-    toc = (src / "_toc.yml").read_text(encoding="utf-8")
-    names = re.findall(r"^root:\s*(\S+)", toc, re.M) + re.findall(r"file:\s*([^\s#]+)", toc)
-    return [src / (n if n.endswith(".md") else n + ".md") for n in names if (src / (n + ".md")).is_file()]
+@dataclass
+class Job:
+    docname: str
+    path: Path
+    notebook: object          # nbformat.NotebookNode as myst-nb reads it
+    allow_errors: bool
+    timeout: int
+    in_temp: bool
+    reason: str               # why it executes
 
 
-def _read(path: Path):
-    from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
-    from myst_parser.config.main import MdParserConfig
+def read_notebook(path: Path, md_config, nb_config):
+    """The page as myst-nb reads it (None when it is not a notebook), with its notebook-level config."""
+    from myst_nb.core.read import create_nb_reader
+    from myst_parser.config.main import merge_file_level
 
     text = path.read_text(encoding="utf-8")
-    if not is_myst_markdown_notebook(text):
-        return None
-    return read_myst_markdown_notebook(text, config=MdParserConfig(), add_source_map=True, path=str(path))
+    reader = create_nb_reader(str(path), md_config, nb_config, text)
+    if reader is None:
+        return None, nb_config
+    nb = reader.read(text)
+    merge_file_level(reader.md_config, nb.metadata, lambda *a: None)
+    overrides = dict(nb.metadata.get(nb_config.metadata_key, {}) or {})
+    overrides.pop("output_folder", None)
+    return nb, (nb_config.copy(**overrides) if overrides else nb_config)
 
 
-def _execute(job):
-    path, nb, timeout = job
-    from jupyter_cache.executors.utils import single_nb_execution
-
-    result = single_nb_execution(nb, cwd=str(Path(path).parent), allow_errors=False, timeout=timeout, meta_override=True)
-    return nb, (None if result.err is None else repr(result.err)), result.time
+def excluded(path: Path, nb_config) -> bool:
+    posix = PurePosixPath(path.as_posix())
+    return any(posix.match(p) for p in (nb_config.execution_excludepatterns or []))
 
 
-def _uncached(src: Path, cache_dir: Path) -> list[tuple[Path, object]]:
-    """(page, notebook) of every toc notebook that the execution cache does not hold."""
+def open_cache(cache_dir: Path, log):
+    """The execution cache; an unreadable one is discarded and started anew (never fatal)."""
     from jupyter_cache import get_cache
 
-    cache = get_cache(str(cache_dir))
-    out = []
-    for path in _toc_pages(src):
-        nb = _read(path)
-        if nb is None:
+    try:
+        c = get_cache(str(cache_dir))
+        c.list_cache_records()
+        return c
+    except Exception as exc:  # a truncated or corrupt database
+        log(f"execution cache at {cache_dir.name} unreadable ({type(exc).__name__}); starting a new one")
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        return get_cache(str(cache_dir))
+
+
+def plan(src: Path, cache_dir: Path, md_config, nb_config, env_key: str, log=print) -> list[Job]:
+    """Match every toc notebook to the cache; drop stale records; return the notebooks to execute."""
+    c = open_cache(cache_dir, log)
+    jobs = []
+    for docname in toc.docnames(src):
+        path = toc.source(src, docname)
+        if path is None:
+            continue
+        nb, cfg = read_notebook(path, md_config, nb_config)
+        if nb is None or cfg.execution_mode != "cache" or excluded(path, cfg):
             continue
         try:
-            cache.match_cache_notebook(nb)
+            record = c.match_cache_notebook(nb)
         except KeyError:
-            out.append((path, nb))
-    return out
+            reason = "not in the execution cache"
+        else:
+            try:
+                reason = records.stale_reason(record.data, src, env_key)
+            except Exception as exc:  # unreadable record: rebuild it
+                reason = f"its record is unreadable ({type(exc).__name__})"
+            if reason is None:
+                continue
+            c.remove_cache(record.pk)
+        jobs.append(Job(docname, path, nb, cfg.execution_allow_errors, cfg.execution_timeout,
+                        cfg.execution_in_temp, reason))
+    return jobs
 
 
-def uncached(src: Path, cache_dir: Path) -> list[Path]:
-    """The toc notebooks that the execution cache does not hold (they will be executed)."""
-    return [path for path, _ in _uncached(src, cache_dir)]
+def _execute(args):
+    job, src = args
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    with tempfile.TemporaryDirectory() as tmp:
+        startup = Path(tmp, "ipython", "profile_default", "startup")
+        startup.mkdir(parents=True)
+        shutil.copyfile(Path(__file__).with_name("kernel_reads.py"), startup / "00-parkecon-reads.py")
+        log = Path(tmp, "reads.jsonl")
+        log.touch()
+        os.environ.update(IPYTHONDIR=str(Path(tmp, "ipython")), PARKECON_READS_LOG=str(log),
+                          PARKECON_READS_ROOT=str(src.resolve()))
+        cwd = Path(tmp, "cwd") if job.in_temp else job.path.parent
+        cwd.mkdir(exist_ok=True)
+        result = single_nb_execution(job.notebook, cwd=str(cwd), allow_errors=job.allow_errors,
+                                     timeout=job.timeout, meta_override=True)
+        reads = records.parse_reads(log.read_text(encoding="utf-8"))
+    return job.notebook, (None if result.err is None else repr(result.err)), result.time, reads
 
 
-def prerun(src: Path, cache_dir: Path, timeout: int = 120, workers: int | None = None) -> dict[str, float]:
-    """Execute uncached notebooks in parallel into the cache; return {page: seconds} of those run."""
+def execute(jobs: list[Job], src: Path, cache_dir: Path, env_key: str, workers: int | None = None) -> dict[str, float]:
+    """Execute `jobs` in parallel into the cache; return {docname: seconds} of those that succeeded."""
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    cache = get_cache(str(cache_dir))
-    todo = [(str(path.resolve()), nb, timeout) for path, nb in _uncached(src, cache_dir)]
-    if not todo:
+    if not jobs:
         return {}
-    workers = workers or min(len(todo), max(1, (os.cpu_count() or 1)))
-    t0 = time.perf_counter()
+    c = get_cache(str(cache_dir))
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
     done = {}
+    t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for (path, _, _), (nb, err, secs) in zip(todo, pool.map(_execute, todo)):
+        for job, (nb, err, secs, reads) in zip(jobs, pool.map(_execute, [(j, src) for j in jobs])):
             if err is None:
-                cache.cache_notebook_bundle(CacheBundleIn(nb, path, data={"execution_seconds": secs}),
-                                            check_validity=False, overwrite=True)
-                done[str(Path(path).relative_to(src.resolve()))] = round(secs, 2)
+                data = {"execution_seconds": secs, records.READS_KEY: reads, records.ENV_KEY: env_key}
+                c.cache_notebook_bundle(CacheBundleIn(nb, str(job.path.resolve()), data=data),
+                                        check_validity=False, overwrite=True)
+                done[job.docname] = round(secs, 2)
     done["_wall"] = round(time.perf_counter() - t0, 2)
     return done

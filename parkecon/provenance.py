@@ -9,15 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from .data import fingerprint, load
-from .notebook import _note_table
 from .paths import data_dir
 
 
 def facts(folder=None) -> pd.DataFrame:
     """facts.csv joined with entity, indicator and source names (English and Chinese)."""
     folder = Path(folder) if folder else data_dir()
-    for name in ("facts", "entities", "indicators", "sources"):
-        _note_table(name)  # the cached join still counts as reading these tables
     return _facts(str(folder), fingerprint(folder, ["facts", "entities", "indicators", "sources"])).copy()
 
 

@@ -1,56 +1,123 @@
-"""Sphinx hooks of the book (listed in _config.yml): run before any page is read.
+"""Sphinx hooks of the book (listed in _config.yml): an incremental build equals a clean one.
 
-1. Drop the cached execution of every notebook whose declared data tables (or the helper
-   package) changed: the execution cache keys on code only. Sphinx, too, re-reads only
-   pages whose source changed, so those pages are also reported outdated to it, and
-   re-read with their new outputs.
-2. Write the workshop's learner notebooks and zip, which the workshop page links.
-3. Execute uncached notebooks in parallel into the execution cache (see prerun.py).
-4. Drop the live-code (thebe) assets from every page: nothing is fetched from a CDN.
+- config-inited (before Sphinx loads its saved environment): take a lock on the build
+  folder, so two builds of one checkout cannot interleave. If the previous build did not
+  finish cleanly (killed, cancelled, out of memory, an exception, or any warning), discard
+  Sphinx's saved environment so that every page is read and written again; the marker
+  that says so is written now and removed only when this build ends with no exception and
+  no warning.
+- builder-inited (after myst-nb has set up its configuration): write the workshop's
+  learner kit; match every notebook to the execution cache, drop executions whose
+  recorded reads changed and execute what is missing in parallel (prerun.py); report the
+  pages of the executed notebooks as outdated, since Sphinx re-reads only pages whose
+  source changed.
+- html-page-context: drop the live-code (thebe) assets: nothing is fetched from a CDN.
+
+Private interface relied on: `Sphinx._warncount` (the count of warnings logged), read at
+build-finished (tests/test_build.py::test_library_interfaces checks it exists).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+STATE = ".parkecon"            # in the build folder (_build)
+MARKER = "build-in-progress"   # present while a build runs or after one that did not finish cleanly
+LOCK = "build.lock"
+
+
+def _state(app) -> Path:
+    return Path(app.outdir).parent / STATE
+
+
+def _lock(app) -> None:
+    """Hold an exclusive lock on the build folder for the life of this process."""
+    state = _state(app)
+    state.mkdir(parents=True, exist_ok=True)
+    fh = open(state / LOCK, "a+")
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise ExtensionError(f"another build of this book is running in {Path(app.outdir).parent}; "
+                             "wait for it to finish (or stop it) and build again") from None
+    app._parkecon_lock = fh
+
+
+def _config_inited(app, config) -> None:
+    _lock(app)
+    marker = _state(app) / MARKER
+    app._parkecon_full = marker.exists()
+    if app._parkecon_full:
+        pickle = Path(app.doctreedir) / "environment.pickle"
+        if pickle.exists():
+            pickle.unlink()
+        logger.info("[parkecon] the previous build did not finish cleanly: reading and writing every page again")
+    tmp = marker.with_suffix(".tmp")
+    tmp.write_text(str(os.getpid()), encoding="utf-8")
+    os.replace(tmp, marker)
 
 
 def _builder_inited(app) -> None:
-    from . import cache, learner
+    from . import cache, learner, prerun
 
     src = Path(app.srcdir)
     build_dir = Path(app.outdir).parent
-    changed = cache.invalidate(src, cache_dir=build_dir / ".jupyter_cache", data=src / "data")
-    if changed:
-        print(f"[parkecon] data or helper code changed, re-executing: {', '.join(str(p.relative_to(src)) for p in changed)}")
     learner.build(src, build_dir / "learner")
-    stale = list(changed)
-    if app.config.nb_execution_mode == "cache":
-        from .prerun import prerun, uncached
-
-        # every notebook about to be executed (data changed, or a failed earlier build left
-        # it out of the cache) must be read again, whether or not its source changed
-        stale += uncached(src, build_dir / ".jupyter_cache")
-    app._parkecon_stale = {p.resolve().relative_to(src.resolve()).with_suffix("").as_posix() for p in stale}
-    if app.config.nb_execution_mode == "cache":
-        ran = prerun(src, build_dir / ".jupyter_cache", timeout=app.config.nb_execution_timeout)
-        if ran:
-            print(f"[parkecon] executed {len(ran) - 1} notebook(s) in parallel in {ran['_wall']} s")
+    app._parkecon_stale = set()
+    nb_config = app.env.mystnb_config
+    if nb_config.execution_mode != "cache":
+        return
+    env_key = cache.environment_key()
+    cache_dir = Path(nb_config.execution_cache_path)
+    jobs = prerun.plan(src, cache_dir, app.env.myst_config, nb_config, env_key, log=lambda m: logger.info(f"[parkecon] {m}"))
+    for job in jobs:
+        logger.info(f"[parkecon] executing {job.docname}: {job.reason}")
+    ran = prerun.execute(jobs, src, cache_dir, env_key)
+    if jobs:
+        logger.info(f"[parkecon] executed {len(ran) - 1} notebook(s) in parallel in {ran['_wall']} s")
+    # every page whose notebook executes in this build must be read again, whether or not
+    # its source changed (one that failed here is executed by myst-nb while it is read)
+    app._parkecon_stale = {job.docname for job in jobs}
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
-    """Pages whose notebook is executed in this build (changed data or helper code, or left
-    uncached by an earlier failed build): Sphinx must read them again."""
+    """Pages whose notebook executed in this build: Sphinx must read them again."""
     return sorted(d for d in getattr(app, "_parkecon_stale", set()) if d in env.found_docs and d not in added)
 
 
+def _build_finished(app, exception) -> None:
+    """Remove the in-progress marker only after a build with no exception and no warning."""
+    if exception is None and not getattr(app, "_warncount", 0):
+        (_state(app) / MARKER).unlink(missing_ok=True)
+    fh = getattr(app, "_parkecon_lock", None)
+    if fh is not None:
+        fh.close()
+        app._parkecon_lock = None
+
+
 def setup(app):
-    app.connect("builder-inited", _builder_inited)
+    app.connect("config-inited", _config_inited, priority=900)
+    app.connect("builder-inited", _builder_inited, priority=900)  # after myst-nb's own (500)
     app.connect("env-get-outdated", _outdated)
+    app.connect("build-finished", _build_finished, priority=900)
     app.connect("html-page-context", _drop_thebe, priority=900)
     # The theme expects a stored colour mode and logs an error on a reader's first visit
     # without one; the book's figures are drawn for a light page, so default to light.
     app.add_js_file(None, body='if(!document.documentElement.dataset.mode){document.documentElement.dataset.mode="light";'
                                'document.documentElement.dataset.theme="light";}', priority=100)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _drop_thebe(app, pagename, templatename, context, doctree) -> None:

@@ -77,3 +77,16 @@ def site_url(built_book):
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+# Fixtures that build the book or drive a browser mark every test that uses them, so that
+# `pytest -m "not build and not browser"` (make test-fast) selects exactly the quick tests.
+MARK_BY_FIXTURE = {"built_book": "build", "site_url": "build", "second_build": "build",
+                   "browser": "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, mark in MARK_BY_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(getattr(pytest.mark, mark))

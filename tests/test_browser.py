@@ -14,8 +14,9 @@ SHOTS = ROOT / "_build" / "screenshots"
 
 
 def analysis_pages() -> list[str]:
-    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    return re.findall(r"file:\s*(notebooks/\S+)", toc)
+    from parkecon.toc import docnames
+
+    return [d for d in docnames(ROOT) if d.startswith("notebooks/")]
 
 
 def visit(browser, url: str, shot: str):

@@ -245,3 +245,13 @@ def test_bound_arrows_only_for_bounds():
     arrows = [c for c in ax.get_children() if isinstance(c, matplotlib.text.Annotation)]
     assert len(arrows) == 2
     plt.close(fig)
+
+
+def test_pick_is_right_after_the_frame_is_sorted_in_place():
+    """Learners sort and edit frames in place; a lookup must not remember row positions."""
+    facts = pe.facts()
+    expected = cl.pick(facts, "sg_electronics", "industrial_va")
+    facts.sort_values("value", inplace=True)
+    again = cl.pick(facts, "sg_electronics", "industrial_va")
+    assert again is not None and again["fact_id"] == expected["fact_id"]
+    assert again["indicator_id"] == "industrial_va" and again["entity_id"] == "sg_electronics"

@@ -57,6 +57,7 @@ def test_no_solution_survives(kit):
         assert everything.count("exercise-start") == len(learner.exercises(text))
 
 
+@pytest.mark.kernel
 def test_learner_notebooks_execute_in_a_fresh_kernel(kit):
     from nbclient import NotebookClient
 

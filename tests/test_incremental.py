@@ -1,0 +1,195 @@
+"""An incremental build shows what a clean build of the same state shows.
+
+Each test works on its own copy of a built book (the copy is a moved checkout: its
+execution cache and Sphinx environment were made at another path). The copy carries its
+own helper package, found first through PYTHONPATH, so edits to `parkecon/` in a copy are
+what its kernels run.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import BIN, ROOT, STRICT, copy_book
+
+pytestmark = pytest.mark.build
+
+
+def _env(root: Path) -> dict:
+    return {**os.environ, "PYTHONPATH": str(root)}
+
+
+def build(root: Path) -> str:
+    proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(root), *STRICT], cwd=root, env=_env(root),
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, f"build of {root.name} failed:\n{proc.stdout[-5000:]}\n{proc.stderr[-3000:]}"
+    return proc.stdout
+
+
+def interrupted_build(root: Path, after: str, sig: int) -> None:
+    """Start a build, send `sig` as soon as a line of its output contains `after`, wait for it to end."""
+    proc = subprocess.Popen([str(BIN / "jupyter-book"), "build", str(root), *STRICT], cwd=root, env=_env(root),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if after in line:
+            os.killpg(proc.pid, sig)
+            break
+    proc.stdout.close()
+    proc.wait(timeout=120)
+    assert any(after in s for s in seen), f"the build never printed {after!r}:\n{''.join(seen[-40:])}"
+    assert proc.returncode != 0, "the interrupted build reported success"
+
+
+def copy_sources(dst: Path) -> Path:
+    dst.mkdir(parents=True)
+    copy_book(dst)
+    shutil.copytree(ROOT / "parkecon", dst / "parkecon", ignore=shutil.ignore_patterns("__pycache__"))
+    return dst
+
+
+def main_texts(html: Path) -> dict[str, str]:
+    """Every page's main text, whitespace-normalised; the execution table (times, dates) left out."""
+    out = {}
+    for page in sorted(html.rglob("*.html")):
+        rel = page.relative_to(html).as_posix()
+        if rel.startswith(("_", "genindex", "search")):
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        main = soup.find("main") or soup.body
+        if main is None:  # the index.html redirect
+            continue
+        for table in main.find_all("table"):
+            if "Run Time" in table.get_text():
+                table.decompose()
+        out[rel] = re.sub(r"\s+", " ", main.get_text(" ")).strip()
+    return out
+
+
+def page_text(root: Path, page: str) -> str:
+    return main_texts(root / "_build" / "html")[page]
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"{old!r} not found in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    root = copy_sources(tmp_path_factory.mktemp("incremental") / "base")
+    build(root)
+    return root
+
+
+def moved(base: Path, dst: Path) -> Path:
+    shutil.copytree(base, dst, symlinks=True)
+    return dst
+
+
+def test_a_moved_checkout_shows_a_changed_value(base, tmp_path):
+    root = moved(base, tmp_path / "elsewhere")
+    edit(root / "data" / "facts.csv", "217.89,217.89,亿元,100000000,21789000000", "317.89,317.89,亿元,100000000,31789000000")
+    edit(root / "data" / "facts.csv", "规上工业增加值217.89亿元", "规上工业增加值317.89亿元")
+    out = build(root)
+    assert "executing notebooks/park-economy" in out
+    text = page_text(root, "notebooks/park-economy.html")
+    assert "317.89" in text and "217.89" not in text
+    build(root)  # and a second build keeps it
+    assert "317.89" in page_text(root, "notebooks/park-economy.html")
+
+
+def _dated_events(root: Path) -> int:
+    import csv
+
+    with open(root / "data" / "events.csv", encoding="utf-8", newline="") as fh:
+        return sum(1 for _ in csv.DictReader(fh))
+
+
+def _drop_last_event(root: Path) -> None:
+    path = root / "data" / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_build_leaves_no_stale_page(base, tmp_path, sig):
+    root = moved(base, tmp_path / "killed")
+    before = _dated_events(root)
+    _drop_last_event(root)
+    assert _dated_events(root) == before - 1
+    interrupted_build(root, "[parkecon] executed", sig)
+    build(root)
+    text = page_text(root, "notebooks/plans-audit.html")
+    assert f"holds {before - 1} dated events" in text, re.search(r"holds \d+ dated events", text)
+
+
+def test_a_build_that_warned_is_not_followed_by_a_green_one(base, tmp_path):
+    root = moved(base, tmp_path / "warned")
+    edit(root / "book" / "glossary.md", "\n# ", "\nA link to {ref}`no-such-label-anywhere`.\n\n# ")
+    proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(root), *STRICT], cwd=root, env=_env(root),
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode != 0
+    proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(root), *STRICT], cwd=root, env=_env(root),
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode != 0 and "no-such-label-anywhere" in proc.stdout + proc.stderr
+
+
+def test_inputs_a_page_reads_outside_the_data_re_execute_it(base, tmp_path):
+    root = moved(base, tmp_path / "inputs")
+    total = int(re.search(r"totals (\d+) minutes", page_text(root, "book/workshop.html")).group(1))
+    edit(root / "notebooks" / "park-economy.md", "walk-through (25 min)", "walk-through (40 min)")
+    pin = re.search(r"^(pytest==)(\S+)$", (root / "requirements.txt").read_text(encoding="utf-8"), re.M)
+    edit(root / "requirements.txt", pin.group(0), pin.group(1) + "99.0.0")
+    geo = root / "data" / "geo" / "shaoguan_counties.geojson"
+    old_fig = {p.name for p in (root / "_build" / "html" / "_images").glob("*.png")}
+    geo.write_text(re.sub(r"(\d+\.\d{3})\d", r"\g<1>9", geo.read_text(encoding="utf-8"), count=200), encoding="utf-8")
+    out = build(root)
+    for page in ("book/workshop", "book/reproducibility", "notebooks/park-economy"):
+        assert f"executing {page}" in out
+    assert "pytest 99.0.0" in page_text(root, "book/reproducibility.html")
+    assert "walk-through (40 min)" in page_text(root, "notebooks/park-economy.html")
+    new_fig = {p.name for p in (root / "_build" / "html" / "_images").glob("*.png")}
+    assert new_fig - old_fig, "the map was not redrawn from the changed boundaries"
+    assert f"totals {total + 15} minutes" in page_text(root, "book/workshop.html")
+
+
+def test_edits_and_interruptions_end_where_a_clean_build_does(base, tmp_path):
+    root = moved(base, tmp_path / "sequence")
+    # 1. a data value and a data row
+    edit(root / "data" / "facts.csv", "217.89,217.89,亿元,100000000,21789000000", "227.89,227.89,亿元,100000000,22789000000")
+    edit(root / "data" / "facts.csv", "规上工业增加值217.89亿元", "规上工业增加值227.89亿元")
+    _drop_last_event(root)
+    interrupted_build(root, "[parkecon] executing", signal.SIGKILL)
+    # 2. stated minutes, requirements, helper code; killed while pages are written
+    edit(root / "notebooks" / "green.md", "walk-through (20 min)", "walk-through (35 min)")
+    edit(root / "requirements.txt", "\nzipp==", "\n# a comment line\nzipp==")
+    edit(root / "parkecon" / "workshop.py", "START = dt.time(9, 30)", "START = dt.time(9, 0)")
+    interrupted_build(root, "writing output", signal.SIGTERM)
+    # 3. notebook code, then the order of the chapters in the toc (renumbers figures)
+    edit(root / "book" / "timeline.md", "pe.setup()", "pe.setup()\nimport parkecon\nparkecon.load('events')")
+    build(root)
+    edit(root / "_toc.yml", "      - file: notebooks/transfer\n      - file: notebooks/green\n",
+         "      - file: notebooks/green\n      # - file: notebooks/old-name\n      - file: notebooks/transfer.md\n")
+    build(root)
+    incremental = main_texts(root / "_build" / "html")
+
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("_build"))
+    build(clean)
+    expected = main_texts(clean / "_build" / "html")
+    assert sorted(incremental) == sorted(expected)
+    stale = [page for page in expected if incremental[page] != expected[page]]
+    assert not stale, f"pages that differ from a clean build: {stale}"
+    assert "227.89" in incremental["notebooks/park-economy.html"]
+    assert "09:00" in incremental["book/workshop.html"]

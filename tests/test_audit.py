@@ -377,3 +377,19 @@ def test_verdicts_name_what_the_documents_record(disc):
     assert f"{val('f000-053'):.0f} standard-factory projects were under construction" in disc.loc["X4", "verdict_text"]
     p2 = disc.loc["P2", "verdict_text"]
     assert "烟草、电力" in p2 and "all industry" in p2 and "above-size output" in p2
+
+
+def test_chapter_table_and_tally_read_the_registry(built_book):
+    """The audit page shows every declared check, marks the overlaps and counts problems, not checks."""
+    import html as _html
+
+    page = (built_book / "notebooks" / "plans-audit.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", "", page)))
+    for cid, c in audit_checks.CHECKS.items():
+        assert f"<b>{cid}</b>" in page, cid
+        for other in c.overlaps:
+            assert f"{cid} repeats {other}" in text, (cid, other)
+    n_problems, n_checks = len(audit.problems()), len(audit_checks.CHECKS)
+    flagged = int(audit.discrepancies()["problem"].notna().sum())
+    assert f"Of {n_checks} checks" in text
+    assert f"{flagged} flag a problem" in text and f"these are {n_problems} distinct problems" in text

@@ -12,7 +12,9 @@ Main entry points
                      past and required growth, and the 2020 output the 2025 target implies.
 - `discrepancies()`  every place where the documents disagree with each other or where a
                      document's own figures do not add up, as one table with the values
-                     compared, the gap, a rounding allowance and a verdict.
+                     compared, the gap, a rounding allowance and a verdict; the checks
+                     themselves are declared one by one in `audit_checks`.
+- `problems()`       the tally: checks that flag a problem, overlapping checks counted once.
 - `source_profile()` facts per source by status and qualifier, official or not, years covered.
 - `events()`         events.csv with each date read as an interval (a year-precision date
                      covers the whole year), for the timeline figure and table.
@@ -328,8 +330,6 @@ NAME_VARIANTS = {
     "sg_biomed": ["生物医药与大健康", "生物医药和大健康", "生物医药"],
 }
 
-_PCT_UNITS = {"亿元", "centres", "projects", "10k m²"}
-
 VERDICTS = ["consistent", "small gap", "does not add up", "sources disagree", "different scopes",
             "internal tension", "names differ", "not comparable", "cannot be checked"]
 
@@ -358,299 +358,30 @@ def _attested(variants: list[str], quotes: pd.DataFrame, owner: str | None = Non
 SMALL_GAP_PCT = 1.0
 
 
-def _sum_verdict(gap: float, tol: float, base: float) -> str:
-    if abs(gap) <= tol + 1e-9:
-        return "consistent"
-    return "small gap" if abs(gap) / abs(base) * 100 < SMALL_GAP_PCT else "does not add up"
-
-
 def discrepancies(folder=None) -> pd.DataFrame:
     """Every disagreement between documents and every sum or rate that does not add up.
 
-    One row per check: check_id, kind ('sum', 'rates', 'scope', 'cross-source', 'internal'
-    (two figures of one document that should match), 'naming', 'plan'), topic, description, sources, facts (tuple of fact or row ids), compared (the
-    values as printed, in words), value_a, value_b, unit, gap (value_a - value_b), gap_pct
-    (gap / value_b, %), tolerance (what rounding of the printed digits allows; NaN where it
-    does not apply), verdict (one of VERDICTS) and verdict_text (one plain sentence).
+    One row per check declared in `audit_checks.CHECKS`: check_id, kind ('sum', 'rates',
+    'scope', 'cross-source', 'internal' (two figures of one document that should match),
+    'naming', 'plan'), topic, description (what is compared), sources, facts (ids read,
+    and rows found by search), compared (the values as printed, in words), value_a,
+    value_b, unit, gap (value_a - value_b), gap_pct (gap / value_b, %), tolerance (what
+    rounding of the printed digits allows; NaN where it does not apply), tolerance_basis,
+    verdict (one of VERDICTS), verdict_rule, verdict_text (plain sentences), overlaps
+    (checks declared to show the same problem), problem (the first check of its problem,
+    NaN where the verdict flags none), same_problem_as and read (the ids the check used).
 
     Where a figure is a bound, the gap is a bound too and the text says so."""
-    f = _facts(folder)
-    by_id = f.set_index("fact_id")
-    v = lambda fid, **kw: _val(by_id, fid, **kw)  # noqa: E731
-    cs = load("cluster_system", folder)
-    ev = load("events", folder).set_index("event_id")
-    names = dict(zip(*load("entities", folder)[["entity_id", "name_en"]].to_numpy().T))
-    rows = []
+    from .audit_checks import run
 
-    def add(cid, kind, topic, description, sources, facts, compared, a, b, unit, tol, verdict, text):
-        gap = a - b
-        # a relative gap only for levels and counts (not for rates, shares, names or non-comparable units)
-        gap_pct = (gap / b * 100 if unit in _PCT_UNITS and verdict != "not comparable" and kind != "plan"
-                   else math.nan)
-        rows.append(dict(check_id=cid, kind=kind, topic=topic, description=description, sources=sources,
-                         facts=tuple(facts), compared=compared, value_a=a, value_b=b, unit=unit, gap=gap,
-                         gap_pct=gap_pct, tolerance=tol, verdict=verdict, verdict_text=text))
+    return run(folder)
 
-    # --- sums of parts against totals, within one document
-    ind, inf, tot = (v("f000-038", indicator="fai_industrial") / YI, v("f000-040", indicator="fai_infrastructure") / YI,
-                     v("f000-036", indicator="fai") / YI)
-    gap, tol = ind + inf - tot, 3 * 0.005
-    add("S1", "sum", "Park fixed-asset investment, 2021",
-        "industrial + infrastructure investment against the total (s000 一(二)2)", "s000",
-        ["f000-038", "f000-040", "f000-036"], f"{ind:.2f} + {inf:.2f} = {ind + inf:.2f} vs {tot:.2f} 亿元",
-        ind + inf, tot, "亿元", tol, _sum_verdict(gap, tol, tot),
-        f"The parts exceed the total by {gap:.2f} 亿元, more than rounding of the printed digits allows; small.")
 
-    g_ind, g_inf, g_tot = v("f000-039") , v("f000-041"), v("f000-037")
-    prev = ind / (1 + g_ind / 100) + inf / (1 + g_inf / 100)
-    g_parts = ((ind + inf) / prev - 1) * 100
-    gap, tol = g_parts - g_tot, 0.05 + 0.05
-    add("S2", "rates", "Park fixed-asset investment growth, 2021",
-        "growth of the total implied by the parts' levels and growth rates, against the stated growth", "s000",
-        ["f000-038", "f000-039", "f000-040", "f000-041", "f000-037"],
-        f"{g_parts:.2f} % implied vs {g_tot:.1f} % stated", g_parts, g_tot, "%", tol,
-        "consistent" if abs(gap) <= tol else "small gap",
-        "The growth rates agree with each other; only the levels are off (S1).")
+def problems(folder=None) -> pd.DataFrame:
+    """The tally of problems: checks whose verdict flags one, with overlapping checks counted once."""
+    from .audit_checks import problems as _problems
 
-    i20, c20, s20 = (v("f004-003", entity="wujiang") / YI, v("f004-010", entity="wujiang") / YI,
-                     v("f004-001", entity="wujiang") / YI)
-    gap, tol = i20 + c20 - s20, 3 * 0.005
-    add("S3", "sum", "Wujiang secondary industry, 2020",
-        "industrial + construction value added against secondary-industry value added (s004 第一章)", "s004",
-        ["f004-003", "f004-010", "f004-001"], f"{i20:.2f} + {c20:.2f} = {i20 + c20:.2f} vs {s20:.2f} 亿元",
-        i20 + c20, s20, "亿元", tol, _sum_verdict(gap, tol, s20),
-        f"The parts exceed the total by {gap:.2f} 亿元, just beyond rounding; negligible.")
-
-    gi, gc, gs = v("f004-004"), v("f004-011"), v("f004-002")
-    prev = i20 / (1 + gi / 100) ** 5 + c20 / (1 + gc / 100) ** 5
-    g_impl = (((i20 + c20) / prev) ** (1 / 5) - 1) * 100
-    gap, tol = g_impl - gs, 0.05 + 0.05
-    add("S4", "rates", "Wujiang secondary-industry growth, 2016-2020",
-        "average growth of the secondary industry implied by its two parts' rates, against the stated rate", "s004",
-        ["f004-003", "f004-004", "f004-010", "f004-011", "f004-001", "f004-002"],
-        f"{g_impl:.2f} % a year implied vs {gs:.1f} % stated", g_impl, gs, "%/yr", tol,
-        "consistent" if abs(gap) <= tol + 1e-9 else "small gap",
-        "Slightly beyond what rounding of one-decimal rates allows; the rates are probably at comparable "
-        "prices and the levels nominal, so this is no strict test.")
-
-    g5, g1 = v("f004-008"), v("f004-009")
-    impl = ((1 + g1 / 100) ** 5 - 1) * 100
-    gap, tol = g5 - impl, 5 * (1 + g1 / 100) ** 4 * 0.05
-    add("S5", "rates", "Wujiang construction output, 2015-2020",
-        "five-year growth against the average annual growth compounded over five years", "s004",
-        ["f004-008", "f004-009"], f"{g5:.1f} % over five years vs {impl:.2f} % from {g1:.1f} % a year",
-        g5, impl, "%", tol, "consistent" if abs(gap) <= tol else "small gap", "Consistent within rounding.")
-
-    p, m, t_ = v("f004-021"), v("f004-022"), v("f004-020")
-    add("S6", "sum", "Wujiang engineering R&D centres, 2020", "provincial + municipal centres against the total",
-        "s004", ["f004-021", "f004-022", "f004-020"], f"{p:.0f} + {m:.0f} vs {t_:.0f}", p + m, t_, "centres", 0.0,
-        _sum_verdict(p + m - t_, 0.0, t_), "Adds up.")
-
-    cl = {"f000-008": "sg_adv_materials", "f000-010": "sg_adv_equipment", "f000-012": "sg_light_industry",
-          "f000-017": "sg_electronics", "f000-021": "sg_biomed"}
-    parts = [v(fid, entity=e, indicator="industrial_va") / YI for fid, e in cl.items()]
-    tot = v("f000-003", entity="sg_3plus3", indicator="industrial_va_above") / YI
-    gap, tol = sum(parts) - tot, (len(parts) + 1) * 0.005
-    add("S7", "sum", "\"3+3\" clusters' value added, 2021",
-        f"value added of {len(parts)} of the six clusters against the \"3+3\" total (the big-data cluster has no figure)",
-        "s000", list(cl) + ["f000-003"], " + ".join(f"{x:.2f}" for x in parts) + f" = {sum(parts):.2f} vs {tot:.2f} 亿元",
-        sum(parts), tot, "亿元", tol, _sum_verdict(gap, tol, tot),
-        f"{len(parts)} clusters alone exceed the six-cluster total by {gap:.2f} 亿元: the clusters overlap or the "
-        "scopes differ (the cluster rows do not say 规上).")
-
-    out_ids = {"f000-005": "sg_adv_materials", "f000-006": "sg_adv_equipment", "f000-007": "sg_light_industry",
-               "f000-015": "sg_electronics", "f000-020": "sg_biomed"}
-    parts = [v(fid, entity=e, indicator="industrial_output") / YI for fid, e in out_ids.items()]
-    tot = v("f000-001", entity="sg_3plus3", indicator="industrial_output_above") / YI
-    add("S8", "sum", "\"3+3\" clusters' output, 2021",
-        f"output of {len(parts)} clusters ({sum(by_id.loc[x, 'qualifier'] in LOWER_BOUNDS for x in out_ids)} printed as "
-        "lower bounds) against the \"3+3\" total", "s000",
-        list(out_ids) + ["f000-001"], f"at least {sum(parts):.2f} vs {tot:.2f} 亿元", sum(parts), tot, "亿元", math.nan,
-        "consistent" if sum(parts) <= tot else "does not add up",
-        f"The parts are lower bounds and stay below the total, leaving {tot - sum(parts):.2f} 亿元 at most for "
-        "big data and any excess over the bounds.")
-
-    contrib = v("f000-014", entity="sg_pillar3") + v("f000-019", entity="sg_electronics")
-    va21, g21 = v("f000-003") / YI, v("f000-004")
-    city20 = v("f002-011", entity="shaoguan", indicator="industrial_va_above") / YI
-    implied = (va21 - va21 / (1 + g21 / 100)) / city20 * 100
-    add("S9", "sum", "Cluster contributions to city industrial growth, 2021",
-        "percentage points of city industrial growth credited to three pillar clusters and electronics, against "
-        "the contribution the \"3+3\" total's growth implies (on s002's 2020 city value added)",
-        "s000, s002", ["f000-014", "f000-019", "f000-003", "f000-004", "f002-011"],
-        f"{contrib:.2f} pp stated for the pillar clusters and electronics vs {implied:.2f} pp implied for all six",
-        contrib, implied, "pp",
-        math.nan, "does not add up" if contrib - implied > 0.5 else "consistent",
-        "Part of the clusters is credited with more growth than all six together imply: the same overlap as S7.")
-
-    n_all, n_big, v_all, v_big, n_mega = (v("f000-042"), v("f000-044"), v("f000-043") / YI, v("f000-046") / YI, v("f000-045"))
-    avg_small = (v_all - v_big) / (n_all - n_big)
-    add("S10", "sum", "Parks' signed projects by size, 2021",
-        "the projects under 1 亿元 (all signed minus those of 1 亿元 or more) must average under 1 亿元; "
-        f"the {n_mega:.0f} projects of 100 亿元 or more must fit in the large projects' total", "s000",
-        ["f000-042", "f000-043", "f000-044", "f000-045", "f000-046"],
-        f"{n_all - n_big:.0f} small projects average {avg_small:.2f} 亿元 (limit 1); "
-        f"{n_mega:.0f} × ≥100 = ≥{100 * n_mega:.0f} of {v_big:.2f} 亿元", avg_small, 1.0, "亿元", math.nan,
-        "consistent" if avg_small < 1 and 100 * n_mega <= v_big else "does not add up", "Adds up.")
-
-    # --- scopes: a part reported against a whole
-    pk, city = v("f000-043", entity="sg_parks") / YI, v("f000-074", entity="shaoguan") / YI
-    add("C1", "scope", "Contract investment signed, 2021", "parks' signed contract investment against the city-wide figure",
-        "s000", ["f000-043", "f000-074"], f"{pk:.2f} vs {city:.2f} 亿元 (parks {pk / city:.1%} of city)",
-        pk, city, "亿元", math.nan, "different scopes" if pk <= city else "does not add up",
-        "Consistent if the parks are part of the city; the city figure gives no project count, so the rest "
-        "cannot be described.")
-
-    pb, cb = v("f000-044", entity="sg_parks"), v("f000-075", entity="shaoguan")
-    add("C2", "scope", "Signed projects of 100 million yuan or more, 2021",
-        "parks' large signed projects against the city's (thresholds worded 亿元以上 and 超亿元)", "s000",
-        ["f000-044", "f000-075"], f"{pb:.0f} vs {cb:.0f} projects", pb, cb, "projects", math.nan,
-        "different scopes" if pb <= cb else "does not add up",
-        "Consistent as part and whole; the two thresholds are worded differently (at least / above).")
-
-    po, co = v("f000-033", entity="sg_parks") / YI, v("f000-001", entity="sg_3plus3") / YI
-    add("C3", "scope", "Parks' output and the clusters' output, 2021",
-        "above-size output of all parks against that of the \"3+3\" clusters", "s000", ["f000-033", "f000-001"],
-        f"{po:.2f} vs {co:.2f} 亿元", po, co, "亿元", math.nan, "different scopes",
-        "The clusters produce more than all the parks, so the clusters reach beyond the parks; the two "
-        "figures cannot be subtracted.")
-
-    # --- across documents
-    sh01, sh00 = v("f001-042", entity="sg_parks", indicator="industrial_va_share"), v("f000-032", entity="sg_parks")
-    add("X1", "cross-source", "Parks' share of city value added",
-        f"s001's \"currently under {sh01:.0f}%\" (mid-2021) against s000's {sh00:.1f}% for 2021", "s001, s000",
-        ["f001-042", "f000-032"], f"<{sh01:.0f} % vs {sh00:.1f} %", sh01, sh00, "%", math.nan, "sources disagree",
-        f"At least {sh00 - sh01:.1f} points apart; under {sh01:.0f}% cannot be reconciled with the bureau's figures unless "
-        "the news feature counts fewer parks.")
-
-    pva, pg = v("f000-030", entity="sg_parks") / YI, v("f000-031")
-    sh20 = pva / (1 + pg / 100) / city20 * 100
-    add("X2", "cross-source", "Parks' share of city value added in 2020 (derived)",
-        "the 2020 share implied by s000's 2021 level and growth and s002's 2020 city value added, against "
-        f"s001's under {sh01:.0f}%", "s000, s002, s001", ["f000-030", "f000-031", "f002-011", "f001-042"],
-        f"{sh20:.1f} % implied vs <{sh01:.0f} %", sh20, sh01, "%", math.nan, "sources disagree",
-        f"Reading s001's \"currently\" as 2020 does not help: the implied 2020 share is also well above {sh01:.0f}% "
-        "(a growth rate at comparable prices applied to nominal levels, so approximate).")
-
-    cva = pva / (sh00 / 100)
-    g_city = (cva / city20 - 1) * 100
-    add("X3", "cross-source", "City value added implied by the parks' share",
-        "city above-size value added 2021 implied by s000 (parks' value added / share) against s002's 2020 level",
-        "s000, s002", ["f000-030", "f000-032", "f002-011"], f"{cva:.1f} (2021, implied) vs {city20:.1f} 亿元 (2020)",
-        cva, city20, "亿元", math.nan, "consistent" if 0 < g_city < 30 else "sources disagree",
-        f"A nominal rise of {g_city:.1f}% in a year: plausible for 2021, so {sh00:.1f}% fits s002's level.")
-
-    sf02, sf21, sf22 = v("f002-038", indicator="standard_factory_area_built") / 1e4, v("f000-054") / 1e4, v("f000-062") / 1e4
-    need = sf22 - sf02 - sf21
-    add("X4", "cross-source", "Standard factory space",
-        "s002's stock of April 2021 plus s000's completions in 2021, against s000's stock of \"nearly\" 100 (July 2022)",
-        "s002, s000", ["f002-038", "f000-054", "f000-062"],
-        f"{sf02:.0f} + {sf21:.2f} = {sf02 + sf21:.2f} vs ≈{sf22:.0f} × 10k m²", sf02 + sf21, sf22, "10k m²", math.nan,
-        "sources disagree",
-        f"The April 2021 stock is {sf02 / sf21:.0%} of 2021's completions alone, and {need:.0f} × 10k m² more would be "
-        "needed by July 2022; the two documents probably count different buildings.")
-
-    row35 = cs[(cs["system"] == "35N")]
-    tiers = cs[(cs["system"] == "355N") & cs["group"].str.startswith("tier_")]
-    n_tiers, n_named = tiers["group"].nunique(), len(tiers)
-    add("X5", "naming", "The city's industrial layout: \"35N\" or \"355N\"",
-        "s000 calls the layout \"35N\" without listing it; s001 lists \"355N\" (tiers of 3, 5 and 5 industries plus N)",
-        "s000, s001", list(row35["row_id"]) + list(tiers["row_id"]),
-        f"\"35N\" (2 numbered tiers) vs \"355N\" ({n_tiers} tiers, {n_named} named industries)", 2, n_tiers, "tiers",
-        math.nan, "names differ",
-        f"{n_tiers - 2} numbered tier(s) apart; s000 gives no parts, so it cannot be told whether the layout changed or one "
-        "text dropped a digit.")
-
-    s000 = set(cs[(cs["system"] == "3+3") & (cs["source_id"] == "s000")]["sector_id"])
-    # s002's list of six high-tech clusters (system 'hightech_6'; earlier data filed it under '3+3')
-    s002_rows = cs[(cs["source_id"] == "s002") & cs["system"].isin(["hightech_6", "3+3"])]
-    s002 = set(s002_rows["sector_id"])
-    add("X6", "naming", "Membership of the six priority clusters",
-        f"s000's \"3+3\" clusters against the {len(s002)} high-tech clusters s002 lists", "s000, s002",
-        list(s002_rows["row_id"]),
-        f"{len(s000 & s002)} shared; s002 adds {', '.join(names[x] for x in sorted(s002 - s000))}; "
-        f"omits {', '.join(names[x] for x in sorted(s000 - s002))}",
-        len(s000 & s002), len(s000), "clusters", math.nan, "names differ" if s000 != s002 else "consistent",
-        f"Two lists of {len(s000)} and {len(s002)} that share {len(s000 & s002)}.")
-
-    quotes = pd.concat([cs[["row_id", "sector_id", "quote", "source_id"]].set_axis(["id", "owner", "quote", "source"], axis=1),
-                        f[["fact_id", "entity_id", "quote", "source_id"]].set_axis(["id", "owner", "quote", "source"], axis=1)])
-    src_of = dict(zip(quotes["id"], quotes["source"]))
-    for i, (sector, variants) in enumerate(NAME_VARIANTS.items(), start=1):
-        att = _attested(variants, quotes, owner=sector)
-        found = [n for n in variants if att[n]]
-        evidence = sorted({r for n in found for r in att[n][:2]})
-        add(f"N{i}", "naming", f"Names of one cluster: {names[sector]}",
-            "the same cluster printed under different names, mapped to one entity",
-            ", ".join(sorted({src_of[r] for r in evidence})), evidence, " / ".join(found), len(found), 1, "names", math.nan,
-            "names differ" if len(found) > 1 else "consistent",
-            f"{len(found)} names for one cluster; the data map them to one entity, which a reader should know "
-            "when comparing figures across documents.")
-
-    i4, i3 = v("f002-019", indicator="research_institutions_partnering"), v("f002-031", indicator="new_rd_institutions")
-    add("X7", "internal", "New R&D institutions in one article",
-        "s002 counts research institutions setting up new R&D institutes and, later, new-type R&D institutions",
-        "s002", ["f002-019", "f002-031"], f"{i4:.0f} vs {i3:.0f}", i4, i3, "institutions", math.nan, "cannot be checked",
-        "Probably two different counts (partners vs institutes already located); the article does not say.")
-
-    d1, d2 = by_id.loc["f001-001"], by_id.loc["f002-001"]
-    add("X8", "cross-source", "Second batch of national demonstration zones",
-        "year and batch size of Shaoguan's listing in the two news texts", "s001, s002", ["f001-001", "f002-001"],
-        f"{d1.value:.0f} cities, {d1.period_end.year} vs {d2.value:.0f} cities, {d2.period_end:%B %Y}",
-        float(d1.value), float(d2.value), "cities", 0.0,
-        "consistent" if d1.value == d2.value and d1.period_end.year == d2.period_end.year else "sources disagree",
-        "The two texts agree; s002 adds the month.")
-
-    planned, done = by_id.loc["f001-005"], by_id.loc["f000-056"]
-    add("X9", "cross-source", "Batches of works-to-parks pilots",
-        f"s001 (mid-2021): batch {planned.value:.0f} being prepared; s000 (July 2022): {done.value:.0f} batches launched",
-        "s001, s000",
-        ["f001-005", "f000-056"], f"batch {planned.value:.0f} planned ({planned.status}) vs {done.value:.0f} batches launched",
-        float(planned.value), float(done.value), "batches", 0.0,
-        "consistent" if planned.value == done.value else "sources disagree",
-        "Consistent: the third batch was launched between mid-2021 and July 2022 (no document dates it).")
-
-    y_first = int(str(ev.loc["e002-002", "date"])[:4])
-    y_second = int(str(ev.loc["e001-010", "date"])[:4])
-    nth = v("f001-003", indicator="state_council_incentive_consecutive_years")
-    add("X10", "cross-source", "State Council incentive for the old industrial base",
-        "s002 dates a commendation to May 2020; s001 reports one in 2021 as the second in a row", "s002, s001",
-        ["f001-003", "e002-002", "e001-010"], f"{y_first} and {y_second}: {y_second - y_first + 1} years in a row vs {nth:.0f} stated",
-        float(y_second - y_first + 1), nth, "years", 0.0,
-        "consistent" if y_second - y_first + 1 == nth else "sources disagree", "Consistent.")
-
-    racks = v("f000-024", indicator="data_centre_standard_racks") / 1e4
-    cab = sum(v(x, indicator="data_centre_cabinets") for x in ["f000-081", "f000-083", "f000-085"]) / 1e4
-    add("X11", "internal", "Data-centre capacity",
-        "planned standard racks of the city's data-centre cluster against the cabinets of the projects it names",
-        "s000", ["f000-024", "f000-081", "f000-083", "f000-085"], f"{racks:.1f} vs {cab:.2f} × 10k", racks, cab,
-        "× 10k", math.nan, "not comparable",
-        "Standard racks and cabinets are different units; the named projects are not the whole plan.")
-
-    # --- plans against their own baselines
-    wj = wujiang(folder)
-    add("P1", "plan", "Wujiang above-size firms, 2025 target",
-        "required growth of the firm count to reach the 2025 target, against the 2015-2020 pace, in a plan that "
-        f"expects {v('f004-031'):.0f} parks (and their firms) to move to Shaoguan New Area", "s004",
-        ["f004-005", "f004-006", "f004-035", "f004-031"],
-        f"{wj['rates_target']['firms']:.2f} % a year needed vs {wj['rates_past']['firms']:.2f} % a year achieved",
-        wj["rates_target"]["firms"], wj["rates_past"]["firms"], "%/yr", math.nan, "internal tension",
-        "The target needs a faster rise than 2016-2020 while the plan itself expects the count to drop when "
-        f"the parks move; it does not say whether the {v('f004-035'):.0f} firms include them.")
-
-    ratio_parks = pva / po * 100
-    add("P2", "plan", "Wujiang above-size output, 2020 baseline",
-        "the 2020 output implied by the 2025 target and its stated rate, set against the 2020 industrial value "
-        "added the plan does report", "s004, s000", ["f004-032", "f004-033", "f004-003", "f000-030", "f000-033"],
-        f"implied {wj['implied_output_2020']:.1f} 亿元 output vs {i20:.2f} 亿元 value added "
-        f"(ratio {wj['va_output_ratio']:.0f} %, city parks {ratio_parks:.0f} %)",
-        wj["implied_output_2020"], i20, "亿元", math.nan, "cannot be checked",
-        f"The plan gives no 2020 output; the implied figure would make value added {wj['va_output_ratio']:.0f}% of output, far above "
-        "the city parks' ratio, so either the target excludes a large part of 2020 industry or the scopes differ.")
-
-    out = pd.DataFrame(rows)
-    out["verdict"] = pd.Categorical(out["verdict"], categories=VERDICTS)
-    return out
+    return _problems(discrepancies(folder))
 
 
 # ------------------------------------------------------------------ sources

@@ -28,14 +28,23 @@ REL_TOL = 1e-9
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """One problem in the data: where it is (file, CSV line, column), which rule it breaks,
+    what was found (`detail`) and what the rule expects (`expected`).
+
+    Printed as one line, ``FILE:LINE: COLUMN: RULE: <what was found>; expected <form>.``,
+    so that an editor can jump to the place and a reader sees what to write instead."""
     file: str
     line: int
     column: str
     rule: str
     detail: str
+    expected: str = ""
 
-    def __str__(self) -> str:  # FILE:LINE: COLUMN: RULE: detail
-        return f"{self.file}:{self.line}: {self.column or '-'}: {self.rule}: {self.detail}"
+    def __str__(self) -> str:
+        text = self.detail.rstrip(".")
+        if self.expected:
+            text += f"; expected {self.expected.rstrip('.')}"
+        return f"{self.file}:{self.line}: {self.column or '-'}: {self.rule}: {text}."
 
 
 class DataValidationError(ValueError):
@@ -101,10 +110,13 @@ def _read_package(folder: Path) -> tuple[dict | None, list[Problem]]:
     try:
         return json.loads(path.read_text(encoding="utf-8")), []
     except FileNotFoundError:
-        return None, [Problem("datapackage.json", 0, "", "missing-file", f"no datapackage.json in {folder}")]
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", 0)
-        return None, [Problem("datapackage.json", line, "", "json", str(exc))]
+        return None, [Problem("datapackage.json", 0, "", "missing-file", f"there is no datapackage.json in {folder}",
+                              "the package description next to the CSV files")]
+    except json.JSONDecodeError as exc:
+        return None, [Problem("datapackage.json", exc.lineno, "", "json",
+                              f"the file is not valid JSON ({exc.msg} at column {exc.colno})", "a JSON document")]
+    except UnicodeDecodeError:
+        return None, [Problem("datapackage.json", 0, "", "encoding", "the file is not UTF-8", "a file saved as UTF-8")]
 
 
 def _read_table(folder: Path, resource: dict, problems: list[Problem]) -> _Table:
@@ -115,83 +127,198 @@ def _read_table(folder: Path, resource: dict, problems: list[Problem]) -> _Table
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        problems.append(Problem(rel, 0, "", "missing-file", "file listed in datapackage.json does not exist"))
+        problems.append(Problem(rel, 0, "", "missing-file", "the file listed in datapackage.json does not exist",
+                                f"a CSV file at {rel}"))
         return table
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = len(raw[: exc.start].split(b"\n")[-1]) + 1
-        problems.append(Problem(rel, line, "", "encoding",
-                                f"byte 0x{raw[exc.start]:02x} at character {col} is not UTF-8; save the file as UTF-8"))
+        problems.append(Problem(rel, line, "", "encoding", f"byte 0x{raw[exc.start]:02x} at character {col} is not UTF-8",
+                                "the file saved as UTF-8"))
         return table
     if text.startswith("\ufeff"):
-        problems.append(Problem(rel, 1, "", "encoding", "file starts with a byte-order mark; save as UTF-8 without BOM"))
+        problems.append(Problem(rel, 1, "", "encoding", "the file starts with a byte-order mark",
+                                "UTF-8 without a byte-order mark"))
         text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
-        problems.append(Problem(rel, 1, "", "empty-file", "no header row"))
+        problems.append(Problem(rel, 1, "", "empty-file", "the file has no header row",
+                                "a header row naming the schema's columns, then one row per record"))
+        return table
+    except csv.Error as exc:
+        problems.append(Problem(rel, 1, "", "csv-syntax", f"the header cannot be read as CSV ({exc})",
+                                "a header row of comma-separated column names"))
         return table
     table.header = header
     expected = [f["name"] for f in schema["fields"]]
     for name in expected:
         if name not in header:
-            problems.append(Problem(rel, 1, name, "missing-column", f"column {name!r} required by the schema is absent"))
+            problems.append(Problem(rel, 1, name, "missing-column", f"column {name!r}, required by the schema, is absent",
+                                    "a header that names every column of the schema"))
     for name in header:
         if name not in expected:
-            problems.append(Problem(rel, 1, name, "extra-column", f"column {name!r} is not in the schema"))
+            problems.append(Problem(rel, 1, name, "extra-column", f"column {name!r} is not in the schema",
+                                    "only the columns that datapackage.json describes"))
     seen_dupe = {n for n in header if header.count(n) > 1}
     for name in sorted(seen_dupe):
-        problems.append(Problem(rel, 1, name, "duplicate-column", f"column {name!r} appears more than once"))
+        problems.append(Problem(rel, 1, name, "duplicate-column", f"column {name!r} appears more than once in the header",
+                                "each column named once"))
     line_start = reader.line_num + 1
+    n_records = 0
     try:
         for record in reader:
+            n_records += 1
             if not record or all(not c.strip() for c in record):
-                problems.append(Problem(rel, line_start, "", "blank-row", "empty row"))
+                problems.append(Problem(rel, line_start, "", "blank-row", "the row is empty", "no blank lines between rows"))
             elif len(record) != len(header):
                 problems.append(Problem(rel, line_start, "", "row-length",
-                                        f"row has {len(record)} fields, the header has {len(header)}"))
+                                        f"the row has {len(record)} fields",
+                                        f"{len(header)} fields, one per header column (quote a value that contains a comma)"))
             else:
                 table.rows.append(dict(zip(header, record)))
                 table.lines.append(line_start)
             line_start = reader.line_num + 1
     except csv.Error as exc:
-        problems.append(Problem(rel, reader.line_num, "", "csv-syntax", str(exc)))
-    table.readable = not any(p.file == rel and p.rule in {"missing-column", "duplicate-column"} for p in problems)
+        n_records += 1
+        problems.append(Problem(rel, reader.line_num, "", "csv-syntax", f"the row cannot be read as CSV ({exc})",
+                                'well-formed CSV: a quoted field is wrapped in double quotes, with "" for a quote inside it'))
+    if n_records == 0:
+        problems.append(Problem(rel, 2, "", "empty-table", "the table has a header but no data rows",
+                                "at least one data row below the header"))
+    # a table whose columns are unclear or whose reading stopped early is not used to check other tables
+    table.readable = not any(p.file == rel and p.rule in {"missing-column", "duplicate-column", "csv-syntax"}
+                             for p in problems)
     return table
 
 
 # ---------------------------------------------------------------- schema checks
 
+class _Bad(ValueError):
+    """A value that breaks a rule: which rule, what was found, what is expected."""
+
+    def __init__(self, rule: str, detail: str, expected: str):
+        super().__init__(detail)
+        self.rule, self.detail, self.expected = rule, detail, expected
+
+
+#: Dates and years the loader accepts: wide enough for every document (2005-2035 today),
+#: well inside what pandas can hold (1677-2262).
+YEAR_RANGE = (1900, 2100)
+
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+_FORMS = {
+    "number": "a decimal number in ASCII digits, such as 1358.75, -0.3 or 2.5e9",
+    "integer": "a whole number in ASCII digits, such as 42",
+    "year": f"a four-digit year in ASCII digits between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, such as 2021",
+    "date": "a date written YYYY-MM-DD in ASCII digits, such as 2021-12-31",
+    "boolean": "true or false, in lower case",
+}
+
+
+def _char(ch: str) -> str:
+    """A character as a reader can identify it: 'Ｆ' (U+FF26 FULLWIDTH LATIN CAPITAL LETTER F)."""
+    return f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')})"
+
+
+def _check_ascii(value: str, expected: str, numeric: bool) -> None:
+    """Numbers, dates and identifiers are plain ASCII: each way of breaking that gets its own rule.
+
+    Python's float() and int() read full-width digits ('１３５８'), other Unicode digits
+    ('١٣') and underscores ('1_358'); pandas does not, so they are refused here."""
+    for ch in value:
+        if "\uff10" <= ch <= "\uff19":
+            raise _Bad("full-width-digit", f"{value!r} contains the full-width digit {_char(ch)}", expected)
+    for ch in value:
+        if ch.isdigit() and not ch.isascii():
+            raise _Bad("non-ascii-digit", f"{value!r} contains {_char(ch)}, a digit that is not one of the ASCII digits 0-9",
+                       expected)
+    if numeric and "_" in value:
+        raise _Bad("underscore-in-number", f"{value!r} contains an underscore used as a digit separator",
+                   expected + ", with no separators between digits")
+    for ch in value:
+        if not ch.isascii():
+            raise _Bad("non-ascii-character", f"{value!r} contains the non-ASCII character {_char(ch)}", expected)
+
+
+def _number(value: str) -> float:
+    if value != value.strip():
+        raise _Bad("type", f"{value!r} has spaces around the number", _FORMS["number"])
+    _check_ascii(value, _FORMS["number"], numeric=True)
+    if "," in value:
+        raise _Bad("type", f"{value!r} contains a comma (a thousands separator or a decimal comma)", _FORMS["number"])
+    if not _NUMBER.fullmatch(value):
+        raise _Bad("type", f"{value!r} is not a number", _FORMS["number"])
+    v = float(value)
+    if math.isinf(v):
+        raise _Bad("type", f"{value!r} is too large to be a finite number", _FORMS["number"])
+    return v
+
+
+def _year(value: str) -> int:
+    _check_ascii(value, _FORMS["year"], numeric=True)
+    if not re.fullmatch(r"[0-9]{4}", value):
+        raise _Bad("type", f"{value!r} is not a four-digit year", _FORMS["year"])
+    y = int(value)
+    if not YEAR_RANGE[0] <= y <= YEAR_RANGE[1]:
+        raise _Bad("date-range", f"the year {value} is outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}", _FORMS["year"])
+    return y
+
+
+def _date(value: str) -> dt.date:
+    _check_ascii(value, _FORMS["date"], numeric=False)
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value)
+    if not m:
+        raise _Bad("type", f"{value!r} is not written YYYY-MM-DD", _FORMS["date"])
+    y, mo, d = map(int, m.groups())
+    if not 1 <= mo <= 12:
+        raise _Bad("calendar-date", f"{value!r} is not a date in the calendar: there is no month {mo}", _FORMS["date"])
+    try:
+        date = dt.date(y, mo, d)
+    except ValueError:
+        raise _Bad("calendar-date", f"{value!r} is not a date in the calendar: month {mo} of {y} has no day {d}",
+                   _FORMS["date"]) from None
+    if not YEAR_RANGE[0] <= y <= YEAR_RANGE[1]:
+        raise _Bad("date-range", f"the date {value} is outside the years {YEAR_RANGE[0]}-{YEAR_RANGE[1]}",
+                   f"a date between {YEAR_RANGE[0]}-01-01 and {YEAR_RANGE[1]}-12-31")
+    return date
+
+
 def _cast(value: str, ftype: str):
+    """The value of a cell read as its schema type; raises `_Bad` with a readable message."""
     if ftype == "string":
         return value
-    if ftype == "integer":
-        if not re.fullmatch(r"[+-]?\d+", value):
-            raise ValueError("not an integer")
-        return int(value)
     if ftype == "number":
-        v = float(value)
-        if math.isnan(v) or math.isinf(v):
-            raise ValueError("not a finite number")
+        return _number(value)
+    if ftype == "integer":
+        _check_ascii(value, _FORMS["integer"], numeric=True)
+        if not re.fullmatch(r"-?[0-9]+", value):
+            raise _Bad("type", f"{value!r} is not a whole number", _FORMS["integer"])
+        v = int(value)
+        if abs(v) >= 2 ** 63:
+            raise _Bad("type", f"{value!r} is too large for a 64-bit integer", _FORMS["integer"])
         return v
     if ftype == "year":
-        if not re.fullmatch(r"\d{4}", value):
-            raise ValueError("not a four-digit year")
-        return int(value)
+        return _year(value)
     if ftype == "date":
-        return dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else _bad_date()
+        return _date(value)
     if ftype == "boolean":
         if value not in {"true", "false"}:
-            raise ValueError("not true/false")
+            raise _Bad("type", f"{value!r} is not a boolean", _FORMS["boolean"])
         return value == "true"
-    raise ValueError(f"unsupported type {ftype}")
+    raise _Bad("type", f"the schema gives the unsupported type {ftype!r}",
+               "one of the types string, number, integer, year, date, boolean")
 
 
-def _bad_date():
-    raise ValueError("not a date YYYY-MM-DD")
+def _strict(parse, value: str):
+    """`parse(value)`, or None where the value breaks a rule (already reported by the field checks)."""
+    try:
+        return parse(value)
+    except _Bad:
+        return None
 
 
 def _check_fields(t: _Table, problems: list[Problem]) -> None:
@@ -201,34 +328,41 @@ def _check_fields(t: _Table, problems: list[Problem]) -> None:
         if name not in t.header:
             continue
         cons = field.get("constraints", {})
+        pattern = cons.get("pattern")
         uniq: dict[str, int] = {}
         for row, line in zip(t.rows, t.lines):
             value = row[name]
             if value == "":
                 if cons.get("required"):
-                    problems.append(Problem(rel, line, name, "required", "value is missing"))
+                    problems.append(Problem(rel, line, name, "required", "the value is missing",
+                                            "a value, since this column is required"))
                 continue
             try:
+                if pattern:  # identifiers and dates written as text: ASCII only
+                    _check_ascii(value, f"ASCII characters only, matching {pattern}", numeric=False)
                 cast = _cast(value, ftype)
-            except ValueError as exc:
-                problems.append(Problem(rel, line, name, "type", f"{value!r} is {exc} (type {ftype})"))
+            except _Bad as bad:
+                problems.append(Problem(rel, line, name, bad.rule, bad.detail, bad.expected))
                 continue
             if "enum" in cons and value not in cons["enum"]:
-                problems.append(Problem(rel, line, name, "enum",
-                                        f"{value!r} is not one of {', '.join(cons['enum'])}"))
-            if "pattern" in cons and not re.fullmatch(cons["pattern"], value):
-                problems.append(Problem(rel, line, name, "pattern", f"{value!r} does not match {cons['pattern']}"))
+                problems.append(Problem(rel, line, name, "enum", f"{value!r} is not an allowed value",
+                                        f"one of {', '.join(cons['enum'])}"))
+            if pattern and not re.fullmatch(pattern, value):
+                problems.append(Problem(rel, line, name, "pattern", f"{value!r} does not have the form this column needs",
+                                        f"a value matching {pattern}"))
             if "minimum" in cons and cast < cons["minimum"]:
-                problems.append(Problem(rel, line, name, "minimum", f"{value!r} is below {cons['minimum']}"))
+                problems.append(Problem(rel, line, name, "minimum", f"{value!r} is below the minimum",
+                                        f"a value of at least {cons['minimum']}"))
             if "maximum" in cons and cast > cons["maximum"]:
-                problems.append(Problem(rel, line, name, "maximum", f"{value!r} is above {cons['maximum']}"))
+                problems.append(Problem(rel, line, name, "maximum", f"{value!r} is above the maximum",
+                                        f"a value of at most {cons['maximum']}"))
             if "maxLength" in cons and len(value) > cons["maxLength"]:
-                problems.append(Problem(rel, line, name, "max-length",
-                                        f"{len(value)} characters, at most {cons['maxLength']} allowed"))
+                problems.append(Problem(rel, line, name, "max-length", f"the value has {len(value)} characters",
+                                        f"at most {cons['maxLength']} characters"))
             if cons.get("unique"):
                 if value in uniq:
-                    problems.append(Problem(rel, line, name, "unique",
-                                            f"{value!r} already used on line {uniq[value]}"))
+                    problems.append(Problem(rel, line, name, "unique", f"{value!r} is already used on line {uniq[value]}",
+                                            "a value that no other row of this column uses"))
                 else:
                     uniq[value] = line
 
@@ -251,7 +385,8 @@ def _check_keys(tables: dict[str, _Table], package: dict, problems: list[Problem
             for key, line in zip(_keys(t, pk), t.lines):
                 if key in seen:
                     problems.append(Problem(rel, line, ",".join(pk), "duplicate-key",
-                                            f"{'/'.join(key)!r} already defined on line {seen[key]}"))
+                                            f"{'/'.join(key)!r} is already defined on line {seen[key]}",
+                                            "a key that no other row of the table uses"))
                 else:
                     seen[key] = line
         for fk in schema.get("foreignKeys", []):
@@ -268,7 +403,8 @@ def _check_keys(tables: dict[str, _Table], package: dict, problems: list[Problem
                     continue
                 if key not in allowed:
                     problems.append(Problem(rel, line, ",".join(fields), "foreign-key",
-                                            f"{'/'.join(key)!r} is not a {'/'.join(rfields)} of {target.path.name}"))
+                                            f"{'/'.join(key)!r} is not a {'/'.join(rfields)} of {target.path.name}",
+                                            f"a {'/'.join(rfields)} that {target.path.name} defines"))
 
 
 # ---------------------------------------------------------------- semantic checks
@@ -298,74 +434,80 @@ def _check_facts(tables: dict[str, _Table], problems: list[Problem]) -> None:
     src_date = {}
     if sources and sources.readable:
         for r in sources.rows:
-            try:
-                src_date[r["source_id"]] = dt.date.fromisoformat(r.get("date", ""))
-            except ValueError:
-                pass
+            d = _strict(_date, r.get("date", ""))
+            if d is not None:
+                src_date[r["source_id"]] = d
     rel = "facts.csv"
     for row, line in zip(facts.rows, facts.lines):
-        def num(col):
-            try:
-                return float(row.get(col, ""))
-            except ValueError:
-                return None
-        reported, mult, value = num("value_reported"), num("multiplier"), num("value")
+        reported, mult, value = (_strict(_number, row.get(c, "")) for c in ("value_reported", "multiplier", "value"))
         unit_row = unit_map.get(row.get("unit_reported", ""))
         if unit_row is not None:
-            try:
-                umult = float(unit_row["multiplier"])
-            except ValueError:
-                umult = None
+            umult = _strict(_number, unit_row["multiplier"])
             if mult is not None and umult is not None and not math.isclose(mult, umult, rel_tol=REL_TOL):
                 problems.append(Problem(rel, line, "multiplier", "unit-multiplier",
-                                        f"{row['multiplier']} but units.csv gives {unit_row['multiplier']} for {row['unit_reported']!r}"))
+                                        f"the multiplier is {row['multiplier']}, but units.csv gives {unit_row['multiplier']} "
+                                        f"for {row['unit_reported']!r}", f"{unit_row['multiplier']}, as in units.csv"))
             if row.get("unit") and row["unit"] != unit_row["unit"]:
                 problems.append(Problem(rel, line, "unit", "base-unit",
-                                        f"{row['unit']!r} but units.csv gives base unit {unit_row['unit']!r} for {row['unit_reported']!r}"))
+                                        f"the base unit is {row['unit']!r}, but units.csv gives {unit_row['unit']!r} "
+                                        f"for {row['unit_reported']!r}", f"{unit_row['unit']!r}, as in units.csv"))
         if None not in (reported, mult, value) and not math.isclose(value, reported * mult, rel_tol=1e-9, abs_tol=1e-9):
             problems.append(Problem(rel, line, "value", "value-equals-reported-times-multiplier",
-                                    f"{row['value']} != {row['value_reported']} x {row['multiplier']}"))
+                                    f"the value {row['value']} is not {row['value_reported']} x {row['multiplier']}",
+                                    f"value = value_reported x multiplier = {reported * mult:.12g}"))
         vtext, quote = row.get("value_text", ""), row.get("quote", "")
         if vtext:
             parsed = parse_number_text(vtext)
             if parsed is None:
-                problems.append(Problem(rel, line, "value_text", "number-text", f"{vtext!r} is not a number as printed"))
+                problems.append(Problem(rel, line, "value_text", "number-text", f"{vtext!r} is not a number as printed",
+                                        "the number exactly as the source prints it, in Arabic digits or Chinese "
+                                        "numerals (such as 217.89 or 三)"))
             elif reported is not None and not math.isclose(parsed, reported, rel_tol=1e-9) and not (
                     reported < 0 and math.isclose(parsed, -reported, rel_tol=1e-9)
                     and any(w in quote for w in DECLINE_WORDS)):
                 problems.append(Problem(rel, line, "value_reported", "reported-matches-text",
-                                        f"{row['value_reported']} but the printed number {vtext!r} reads {parsed:g}"))
+                                        f"value_reported is {row['value_reported']}, but the printed number {vtext!r} "
+                                        f"reads {parsed:g}",
+                                        f"{parsed:g} (negative only where the quote says the figure fell)"))
             if quote and normalise(vtext) not in normalise(quote):
                 problems.append(Problem(rel, line, "quote", "quote-contains-number",
-                                        f"the printed number {vtext!r} does not occur in the quote"))
+                                        f"the printed number {vtext!r} does not occur in the quote",
+                                        "a quote that contains the number as printed"))
         q = row.get("qualifier", "")
         if q in QUALIFIER_MARKERS and quote and not any(m in quote for m in QUALIFIER_MARKERS[q]):
+            markers = "/".join(QUALIFIER_MARKERS[q])
             problems.append(Problem(rel, line, "qualifier", "qualifier-in-quote",
-                                    f"qualifier {q!r} but the quote has none of {'/'.join(QUALIFIER_MARKERS[q])}"))
+                                    f"the qualifier is {q!r}, but the quote has none of {markers}",
+                                    f"a quote with one of {markers}, or the qualifier the quote supports"))
         start, end = row.get("period_start", ""), row.get("period_end", "")
-        try:
-            d0, d1 = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-        except ValueError:
-            d0 = d1 = None
+        d0, d1 = _strict(_date, start), _strict(_date, end)
         if d0 and d1 and d1 < d0:
-            problems.append(Problem(rel, line, "period_end", "period-order", f"period ends {end}, before it starts {start}"))
+            problems.append(Problem(rel, line, "period_end", "period-order",
+                                    f"the period ends on {end}, before it starts on {start}",
+                                    "a period_end on or after period_start"))
         m = measure.get(row.get("indicator_id", ""))
         if m in GROWTH_MEASURES and not row.get("base_period"):
             problems.append(Problem(rel, line, "base_period", "growth-needs-base-period",
-                                    f"{row['indicator_id']!r} is a {m}; say which period it is measured against"))
+                                    f"{row['indicator_id']!r} is a {m}, but no base period is given",
+                                    "the year the growth or change is measured against"))
         if m is not None and m not in GROWTH_MEASURES and row.get("base_period"):
             problems.append(Problem(rel, line, "base_period", "base-period-only-for-growth",
-                                    f"{row['indicator_id']!r} is a {m}, not a growth rate or change"))
-        if row.get("base_period") and d1 and row["base_period"].isdigit() and int(row["base_period"]) >= d1.year:
+                                    f"{row['indicator_id']!r} is a {m}, not a growth rate or change, yet has a base period",
+                                    "an empty base_period for this measure"))
+        base = _strict(_year, row.get("base_period", ""))
+        if base is not None and d1 and base >= d1.year:
             problems.append(Problem(rel, line, "base_period", "base-before-period",
-                                    f"base period {row['base_period']} is not before the period ending {end}"))
+                                    f"the base period {base} is not before the period ending {end}",
+                                    f"a year before {d1.year}"))
         sd = src_date.get(row.get("source_id", ""))
         if row.get("status") == "actual" and sd and d0 and d0 > sd:
             problems.append(Problem(rel, line, "status", "actual-not-after-source",
-                                    f"an actual figure for a period starting {start}, after the source's date {sd}"))
+                                    f"an actual figure for a period starting {start}, after the source's date {sd}",
+                                    "status target, plan or estimate, or a period that starts by the source's date"))
         if row.get("status") == "target" and sd and d1 and d1 < sd.replace(month=1, day=1):
             problems.append(Problem(rel, line, "status", "target-in-future",
-                                    f"a target dated {end}, years before the source ({sd})"))
+                                    f"a target dated {end}, in a year before the source's ({sd})",
+                                    "status actual, or a target dated in or after the source's year"))
 
 
 def _check_entities(tables: dict[str, _Table], problems: list[Problem]) -> None:
@@ -378,27 +520,42 @@ def _check_entities(tables: dict[str, _Table], problems: list[Problem]) -> None:
         while cur and cur in parent:
             if cur in seen:
                 problems.append(Problem("entities.csv", line, "parent_id", "parent-cycle",
-                                        f"{row['entity_id']!r} is its own ancestor"))
+                                        f"{row['entity_id']!r} is its own ancestor",
+                                        "a chain of parents that ends at an entity without a parent"))
                 break
             seen.add(cur)
             cur = parent[cur]
+
+
+#: The shape of an event date for each precision, and an example.
+EVENT_DATE_SHAPES = {"year": (r"[0-9]{4}", "YYYY, such as 2021"), "month": (r"[0-9]{4}-[0-9]{2}", "YYYY-MM, such as 2021-06"),
+                     "day": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "YYYY-MM-DD, such as 2021-06-25")}
 
 
 def _check_events(tables: dict[str, _Table], problems: list[Problem]) -> None:
     ev = tables.get("events")
     if ev is None or not ev.readable:
         return
-    shapes = {"year": r"\d{4}", "month": r"\d{4}-\d{2}", "day": r"\d{4}-\d{2}-\d{2}"}
     for row, line in zip(ev.rows, ev.lines):
         prec, date = row.get("date_precision", ""), row.get("date", "")
-        if prec in shapes and date and not re.fullmatch(shapes[prec], date):
+        if prec not in EVENT_DATE_SHAPES or not date or not date.isascii():
+            continue  # an unknown precision or a non-ASCII date is reported by the field checks
+        shape, example = EVENT_DATE_SHAPES[prec]
+        if not re.fullmatch(shape, date):
             problems.append(Problem("events.csv", line, "date", "date-precision",
-                                    f"{date!r} does not have the shape of a {prec} date"))
-        if prec == "day" and re.fullmatch(shapes["day"], date):
-            try:
-                dt.date.fromisoformat(date)
-            except ValueError:
-                problems.append(Problem("events.csv", line, "date", "type", f"{date!r} is not a calendar date"))
+                                    f"{date!r} does not have the shape of a {prec} date", f"a date written {example}"))
+            continue
+        y, mo = int(date[:4]), int(date[5:7]) if prec == "month" else 1
+        try:
+            if prec == "day":
+                _date(date)
+            elif not 1 <= mo <= 12:
+                raise _Bad("calendar-date", f"{date!r} is not a month in the calendar: there is no month {mo}", "")
+            elif not YEAR_RANGE[0] <= y <= YEAR_RANGE[1]:
+                raise _Bad("date-range", f"the date {date} is outside the years {YEAR_RANGE[0]}-{YEAR_RANGE[1]}", "")
+        except _Bad as bad:
+            problems.append(Problem("events.csv", line, "date", bad.rule, bad.detail,
+                                    f"a date written {example}, between the years {YEAR_RANGE[0]} and {YEAR_RANGE[1]}"))
 
 
 def _check_quotes_present(tables: dict[str, _Table], problems: list[Problem]) -> None:
@@ -410,7 +567,8 @@ def _check_quotes_present(tables: dict[str, _Table], problems: list[Problem]) ->
             q = normalise(row.get("quote", ""))
             if q and len(q) < 4:
                 problems.append(Problem(t.path.name, line, "quote", "quote-too-short",
-                                        f"{row['quote']!r} is too short to locate the figure"))
+                                        f"the quote {row['quote']!r} is too short to locate the figure",
+                                        "a clause of at least 4 characters, verbatim from the source"))
 
 
 # ---------------------------------------------------------------- public API

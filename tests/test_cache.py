@@ -129,7 +129,7 @@ def test_the_books_toc_lists_the_chapters_in_order():
     assert [p.stem for p in toc.chapters(ROOT)] == [n.split("/")[1] for n in names if n.startswith("notebooks/")]
 
 
-def test_library_interfaces_the_build_relies_on():
+def test_library_interfaces_the_build_relies_on(tmp_path):
     """The build uses these interfaces of myst-nb, myst-parser, jupyter-cache and Sphinx (listed in
     prerun.py and sphinxext.py). If an upgrade changes one, this names it."""
     import inspect
@@ -150,7 +150,19 @@ def test_library_interfaces_the_build_relies_on():
     fields = {name for name, _, _ in NbParserConfig().as_triple()}
     assert {"execution_mode", "execution_allow_errors", "execution_timeout", "execution_in_temp",
             "execution_excludepatterns", "execution_cache_path", "metadata_key"} <= fields
-    cache_cls = type(get_cache(str(ROOT / "_build" / ".iface-check-cache")))
+    cache_cls = type(get_cache(str(tmp_path / "cache")))
     for method in ("match_cache_notebook", "remove_cache", "cache_notebook_bundle", "list_cache_records"):
         assert callable(getattr(cache_cls, method, None)), f"jupyter-cache lost {method}"
     assert "_warncount" in inspect.getsource(Sphinx), "Sphinx no longer counts warnings in Sphinx._warncount"
+
+
+def test_a_corrupt_execution_cache_is_started_anew(tmp_path):
+    from parkecon import prerun
+
+    cache_dir = tmp_path / ".jupyter_cache"
+    cache_dir.mkdir()
+    (cache_dir / "global.db").write_bytes(b"this is not a database" * 100)
+    said = []
+    c = prerun.open_cache(cache_dir, said.append)
+    assert c.list_cache_records() == []
+    assert said and "unreadable" in said[0]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import unicodedata
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import parkecon as pe
@@ -207,10 +209,144 @@ def c_bad_enum(d):
     return "facts.csv", set_cell(d, "facts.csv", 20, "status", "hoped"), "status", "enum"
 
 
+FULL_WIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def money_row(d) -> int:
+    """A fact in 亿元 whose value has at least four digits before the point."""
+    header, body = rows(d / "facts.csv")
+    return next(k for k, r in enumerate(body) if r[header.index("unit_reported")] == "亿元"
+                and float(r[header.index("value")]) >= 1000)
+
+
+def c_full_width_digits(d):
+    """１３５８.７５: Python's float() reads it, pandas does not."""
+    i = money_row(d)
+    header, body = rows(d / "facts.csv")
+    reported = body[i][header.index("value_reported")]
+    return "facts.csv", set_cell(d, "facts.csv", i, "value_reported", reported.translate(FULL_WIDTH)), \
+        "value_reported", "full-width-digit"
+
+
+def c_other_unicode_digits(d):
+    i = money_row(d)
+    header, body = rows(d / "facts.csv")
+    value = body[i][header.index("value")]
+    return "facts.csv", set_cell(d, "facts.csv", i, "value", value.translate(ARABIC_INDIC)), "value", "non-ascii-digit"
+
+
+def c_underscore_in_number(d):
+    """1_358.75: a digit separator Python accepts and pandas does not."""
+    i = money_row(d)
+    header, body = rows(d / "facts.csv")
+    value = body[i][header.index("value")]
+    return "facts.csv", set_cell(d, "facts.csv", i, "value", value[:1] + "_" + value[1:]), "value", "underscore-in-number"
+
+
+def c_full_width_identifier(d):
+    header, body = rows(d / "facts.csv")
+    return "facts.csv", set_cell(d, "facts.csv", 30, "fact_id", body[30][0].translate(FULL_WIDTH)), \
+        "fact_id", "full-width-digit"
+
+
+def c_full_width_letter_in_identifier(d):
+    header, body = rows(d / "facts.csv")
+    return "facts.csv", set_cell(d, "facts.csv", 31, "fact_id", "ｆ" + body[31][0][1:]), "fact_id", "non-ascii-character"
+
+
+def c_full_width_date(d):
+    header, body = rows(d / "facts.csv")
+    end = body[40][header.index("period_end")]
+    return "facts.csv", set_cell(d, "facts.csv", 40, "period_end", end[:4].translate(FULL_WIDTH) + end[4:]), \
+        "period_end", "full-width-digit"
+
+
+def c_full_width_year(d):
+    i = growth_row(d)
+    header, body = rows(d / "facts.csv")
+    base = body[i][header.index("base_period")]
+    return "facts.csv", set_cell(d, "facts.csv", i, "base_period", base.translate(FULL_WIDTH)), \
+        "base_period", "full-width-digit"
+
+
+def c_full_width_event_date(d):
+    header, body = rows(d / "events.csv")
+    date = body[5][header.index("date")]
+    return "events.csv", set_cell(d, "events.csv", 5, "date", date.translate(FULL_WIDTH)), "date", "full-width-digit"
+
+
+def c_impossible_date(d):
+    return "facts.csv", set_cell(d, "facts.csv", 42, "period_end", "2021-02-30"), "period_end", "calendar-date"
+
+
+def c_date_out_of_range(d):
+    """A real date that pandas cannot hold (it reaches back to 1677 only)."""
+    return "facts.csv", set_cell(d, "facts.csv", 43, "period_start", "1500-01-01"), "period_start", "date-range"
+
+
+def c_number_with_spaces(d):
+    header, body = rows(d / "facts.csv")
+    return "facts.csv", set_cell(d, "facts.csv", 44, "value", " " + body[44][header.index("value")]), "value", "type"
+
+
+def c_header_only(d):
+    header, _ = rows(d / "facts.csv")
+    write(d / "facts.csv", header, [])
+    return "facts.csv", 2, "-", "empty-table"
+
+
+def c_quote_inside_field(d):
+    """A stray quote after a quoted field: readers disagree on what it means."""
+    lines = (d / "units.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = '"' + lines[3].split(",", 1)[0] + '"x,' + lines[3].split(",", 1)[1]
+    (d / "units.csv").write_text("".join(lines), encoding="utf-8")
+    return "units.csv", 4, "-", "csv-syntax"
+
+
 CORRUPTIONS = {f.__name__[2:]: f for f in [
     c_nonnumeric, c_unknown_source, c_unknown_source_fk, c_unknown_unit, c_duplicate_id, c_missing_column,
     c_empty_quote, c_quote_without_number, c_period_order, c_growth_without_base, c_wrong_encoding,
-    c_too_many_fields, c_dangling_parent, c_value_mismatch, c_bad_enum]}
+    c_too_many_fields, c_dangling_parent, c_value_mismatch, c_bad_enum,
+    c_full_width_digits, c_other_unicode_digits, c_underscore_in_number, c_full_width_identifier,
+    c_full_width_letter_in_identifier, c_full_width_date, c_full_width_year, c_full_width_event_date,
+    c_impossible_date, c_date_out_of_range, c_number_with_spaces, c_header_only, c_quote_inside_field]}
+
+#: Rules for one bad value: the cell gets that one problem and no other.
+ONE_PROBLEM_PER_CELL = {"full_width_digits", "other_unicode_digits", "underscore_in_number", "full_width_identifier",
+                        "full_width_letter_in_identifier", "full_width_date", "full_width_year",
+                        "full_width_event_date", "impossible_date", "date_out_of_range", "number_with_spaces"}
+
+
+# Edits that change how a valid value is written, not what it says: each must validate and load.
+
+def v_exponent(d):
+    i = money_row(d)
+    header, body = rows(d / "facts.csv")
+    set_cell(d, "facts.csv", i, "value", f"{float(body[i][header.index('value')]):e}")
+
+
+def v_crlf_line_ends(d):
+    text = (d / "facts.csv").read_text(encoding="utf-8")
+    (d / "facts.csv").write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+
+
+def v_every_field_quoted(d):
+    header, body = rows(d / "events.csv")
+    with (d / "events.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(body)
+
+
+VARIANTS = {f.__name__[2:]: f for f in [v_exponent, v_crlf_line_ends, v_every_field_quoted]}
+
+#: A printed problem: FILE:LINE: COLUMN: RULE: <what was found>; expected <form>.
+PROBLEM_LINE = re.compile(r"^(?P<file>[\w/.-]+):(?P<line>\d+): (?P<column>[\w,-]+): (?P<rule>[\w-]+): "
+                          r"(?P<found>[^;]+(;[^;]+)*); expected (?P<expected>[^;]+)\.$")
+#: Python exception texts that must never reach a reader.
+RAW_EXCEPTION = re.compile(r"could not convert|invalid literal|isoformat|out of range for|is is |is could|is day",
+                           re.I)
 
 
 @pytest.mark.parametrize("name", sorted(CORRUPTIONS))
@@ -225,12 +361,63 @@ def test_corrupted_copy_is_reported_exactly(tmp_path, name):
     expected = f"{file}:{line}: {column}: {rule}:"
     assert expected in proc.stdout, f"expected a line starting {expected!r}, got:\n{proc.stdout[:3000]}"
     for out_line in proc.stdout.strip().splitlines():
-        assert re.match(r"^[\w/.-]+:\d+: [\w,-]+: [\w-]+: .+", out_line), out_line
+        assert_readable(out_line)
+    if name in ONE_PROBLEM_PER_CELL:
+        same_cell = [x for x in proc.stdout.splitlines() if x.startswith(f"{file}:{line}: {column}:")]
+        assert len(same_cell) == 1, same_cell
     with pytest.raises(pe.DataValidationError) as err:
         pe.load("facts", copy)
     assert expected in str(err.value)
     assert digest(copy) == copy_before, "validation wrote to the data folder"
     assert digest(DATA) == before
+
+
+def assert_readable(out_line: str) -> None:
+    """One sentence: where (file, line, column), which rule, what was found and what is expected."""
+    m = PROBLEM_LINE.match(out_line)
+    assert m, f"not of the form FILE:LINE: COLUMN: RULE: found; expected form.: {out_line}"
+    assert not RAW_EXCEPTION.search(out_line), f"a raw exception text reaches the reader: {out_line}"
+    assert ".." not in out_line and len(m["expected"].split()) >= 2, out_line
+
+
+@pytest.mark.parametrize("name", sorted(CORRUPTIONS) + sorted(VARIANTS))
+def test_a_folder_that_validates_always_loads(tmp_path, name):
+    """Validation and loading agree: a folder either validates and loads every table, or fails
+    validation and `load` raises DataValidationError (never a pandas error)."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    (CORRUPTIONS.get(name) or VARIANTS[name])(copy)
+    problems = pe.validate(copy)
+    if name in VARIANTS:
+        assert problems == [], "\n".join(map(str, problems))
+    tables = [r["name"] for r in json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
+    for table in tables:
+        if problems:
+            with pytest.raises(pe.DataValidationError):
+                pe.load(table, copy)
+        else:
+            assert len(pe.load(table, copy)) > 0, table
+
+
+def test_variants_load_the_same_values(tmp_path):
+    """A number written with an exponent, CRLF line ends or quoted fields load as the same data."""
+    for name, edit in VARIANTS.items():
+        copy = tmp_path / name
+        shutil.copytree(DATA, copy)
+        edit(copy)
+        for table in ["facts", "events"]:
+            pd.testing.assert_frame_equal(pe.load(table, copy), pe.load(table, DATA), obj=f"{name}: {table}")
+
+
+def test_datapackage_patterns_match_ascii_only():
+    """\\d and \\w in a pattern also match full-width and other Unicode digits and letters."""
+    pkg = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    patterns = [f["constraints"]["pattern"] for r in pkg["resources"] for f in r["schema"]["fields"]
+                if "pattern" in f.get("constraints", {})]
+    assert patterns
+    for p in patterns:
+        assert not re.search(r"\\[dwDWsS]", p), p
+        assert not re.fullmatch(p, "１" * 12)
 
 
 def test_all_problems_listed_not_only_the_first(tmp_path):

@@ -193,3 +193,15 @@ def test_edits_and_interruptions_end_where_a_clean_build_does(base, tmp_path):
     assert not stale, f"pages that differ from a clean build: {stale}"
     assert "227.89" in incremental["notebooks/park-economy.html"]
     assert "09:00" in incremental["book/workshop.html"]
+
+
+def test_two_builds_of_one_folder_cannot_interleave(base, tmp_path):
+    fcntl = pytest.importorskip("fcntl", reason="the lock test uses POSIX flock")
+    root = moved(base, tmp_path / "locked")
+    with open(root / "_build" / ".parkecon" / "build.lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
+        proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(root), *STRICT], cwd=root, env=_env(root),
+                              capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "another build of this book is running" in proc.stdout + proc.stderr
+    assert not (root / "_build" / ".parkecon" / "build-in-progress").exists()

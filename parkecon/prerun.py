@@ -11,8 +11,8 @@ the same cache, with what its kernel read. myst-nb then finds every page cached.
 notebook that fails here is not cached: myst-nb executes it again and reports the error
 as usual, which fails the strict build.
 
-Interfaces of other packages this relies on (tests/test_build.py::test_library_interfaces
-fails clearly if one changes): myst_nb.core.read.create_nb_reader,
+Interfaces of other packages this relies on (tests/test_cache.py::
+test_library_interfaces_the_build_relies_on fails clearly if one changes): myst_nb.core.read.create_nb_reader,
 myst_parser.config.main.merge_file_level, the Sphinx env attributes `myst_config` and
 `mystnb_config` (NbParserConfig fields execution_mode, execution_allow_errors,
 execution_timeout, execution_in_temp, execution_excludepatterns, execution_cache_path,

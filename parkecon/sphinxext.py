@@ -11,10 +11,16 @@
   recorded reads changed and execute what is missing in parallel (prerun.py); report the
   pages of the executed notebooks as outdated, since Sphinx re-reads only pages whose
   source changed.
+- env-get-updated (after Sphinx has numbered figures and sections): if anything another
+  page can show changed (figure or section numbers, page titles, labels), write every
+  page again. Sphinx re-writes only pages that it re-read or whose own numbers changed,
+  so a page citing "Fig. 3.2" of a chapter that moved in the toc would keep the old number.
 - html-page-context: drop the live-code (thebe) assets: nothing is fetched from a CDN.
 
-Private interface relied on: `Sphinx._warncount` (the count of warnings logged), read at
-build-finished (tests/test_build.py::test_library_interfaces checks it exists).
+Interfaces of Sphinx relied on (tests/test_cache.py::test_library_interfaces_the_build_relies_on
+checks them): the private `Sphinx._warncount` (warnings logged), read at build-finished;
+the environment's `toc_fignumbers`, `toc_secnumbers`, `titles` and the std domain's
+`labels` and `anonlabels`.
 """
 from __future__ import annotations
 
@@ -97,6 +103,28 @@ def _outdated(app, env, added, changed, removed) -> list[str]:
     return sorted(d for d in getattr(app, "_parkecon_stale", set()) if d in env.found_docs and d not in added)
 
 
+def cross_page_state(env) -> str:
+    """SHA-256 of what one page can show of others: order (previous/next links), numbers, titles, labels."""
+    import hashlib
+    import json
+
+    std = env.get_domain("std")
+    state = {"order": env.toctree_includes, "figures": env.toc_fignumbers, "sections": env.toc_secnumbers,
+             "titles": {d: t.astext() for d, t in env.titles.items()},
+             "labels": std.labels, "anonlabels": std.anonlabels}
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _updated(app, env) -> list[str]:
+    """Every page, when what pages show of each other changed since the last build."""
+    state, old = cross_page_state(env), getattr(env, "parkecon_cross_page_state", None)
+    env.parkecon_cross_page_state = state
+    if old is not None and old != state:
+        logger.info("[parkecon] numbers, titles or labels changed: writing every page again")
+        return sorted(env.found_docs)
+    return []
+
+
 def _build_finished(app, exception) -> None:
     """Remove the in-progress marker only after a build with no exception and no warning."""
     if exception is None and not getattr(app, "_warncount", 0):
@@ -111,6 +139,7 @@ def setup(app):
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("builder-inited", _builder_inited, priority=900)  # after myst-nb's own (500)
     app.connect("env-get-outdated", _outdated)
+    app.connect("env-get-updated", _updated, priority=900)  # after Sphinx numbers figures (500)
     app.connect("build-finished", _build_finished, priority=900)
     app.connect("html-page-context", _drop_thebe, priority=900)
     # The theme expects a stored colour mode and logs an error on a reader's first visit

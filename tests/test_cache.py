@@ -154,6 +154,13 @@ def test_library_interfaces_the_build_relies_on(tmp_path):
     for method in ("match_cache_notebook", "remove_cache", "cache_notebook_bundle", "list_cache_records"):
         assert callable(getattr(cache_cls, method, None)), f"jupyter-cache lost {method}"
     assert "_warncount" in inspect.getsource(Sphinx), "Sphinx no longer counts warnings in Sphinx._warncount"
+    from sphinx.domains.std import StandardDomain
+    from sphinx.environment import BuildEnvironment
+
+    env_source = inspect.getsource(BuildEnvironment.__init__)
+    for attribute in ("toctree_includes", "toc_fignumbers", "toc_secnumbers", "titles"):
+        assert f"self.{attribute}" in env_source, f"Sphinx's environment lost {attribute}"
+    assert isinstance(StandardDomain.labels, property) and isinstance(StandardDomain.anonlabels, property)
 
 
 def test_a_corrupt_execution_cache_is_started_anew(tmp_path):

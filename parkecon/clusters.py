@@ -242,6 +242,9 @@ TIER_LABELS = {"tier_100bn": "over 100 bn yuan", "tier_50bn": "over 50 bn yuan",
 # 生物医药和大健康 / 生物医药与大健康, 装备制造 / 先进装备制造). Their 2021 output, and whether that
 # output covers the whole industry, is declared once, in `audit.BASELINE_MAP`.
 NAMED_IN_3P3 = {"sg_355n_biomed_health": "sg_biomed", "sg_355n_equipment": "sg_adv_equipment"}
+# What the 2021 figure standing for a "355N" industry measures, as s000 words it.
+BASELINE_OF = {"sg_biomed": "Biomedicine cluster", "sg_electronics": "Electronics manufacturing",
+               "sg_adv_equipment": "Equipment manufacturing cluster"}
 
 
 def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
@@ -281,7 +284,8 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
             rr = audit.required_rate(float(tf["value"]), tf["qualifier"], float(b["value"]), b["qualifier"],
                                      int(b["period_end"].year), year, base_covers_target=m.covers_target, year_read=why)
             q = b["qualifier"] if m.covers_target else combine_qualifier([b["qualifier"], "at_least"])
-            row.update(current_bn=bn(b["value"]), current_q=q, current_fact=m.fact, current_of=CLUSTERS[b["entity_id"]],
+            row.update(current_bn=bn(b["value"]), current_q=q, current_fact=m.fact,
+                       current_of=BASELINE_OF.get(b["entity_id"], CLUSTERS[b["entity_id"]]),
                        current_partial=not m.covers_target, required=rr,
                        multiple=rr.multiple, multiple_q=combine_qualifier([q], invert=[True]),
                        cagr_needed=rr.rate, cagr_q=rr.qualifier)

@@ -129,3 +129,10 @@ def test_the_bound_check_catches_wrong_rounding():
 def test_printed_bounds_stay_true(built_book, md):
     """A number after "more than" is rounded down, after "less than" up (calc.bound_round)."""
     assert false_bounds(md.read_text(encoding="utf-8"), glued_values(md)) == []
+
+
+@pytest.mark.parametrize("md", chapters(ROOT), ids=lambda p: p.stem)
+def test_bound_signs_reach_the_page(built_book, md):
+    """A '<5.0' in a table cell must be escaped, or the browser reads it as a tag and drops the bound."""
+    html = (built_book / "notebooks" / f"{md.stem}.html").read_text(encoding="utf-8")
+    assert re.findall(r"<[0-9][^<]{0,20}", html) == []

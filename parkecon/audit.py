@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
-from .calc import LOWER_BOUNDS, UPPER_BOUNDS, cagr
+from .calc import LOWER_BOUNDS, QUALIFIER_SIGN, UPPER_BOUNDS, cagr, label, words
 from .data import load
 from .provenance import facts as _facts
 
@@ -45,20 +47,34 @@ STATUSES = ["actual", "estimate", "plan", "target"]
 
 # ------------------------------------------------------------------ targets: mappings
 
+class Baseline(NamedTuple):
+    """A target's baseline taken from another indicator or entity: the fact, whether it
+    measures all of what the target measures, and why it was chosen."""
+    fact: str
+    covers_target: bool
+    why: str
+
+
 #: Targets whose baseline is a fact of another indicator (or entity). Each entry says why.
 BASELINE_MAP = {
-    "f001-046": ("f000-020",
-                 "355N 'biomedicine and big health' total output (s001) matched to the biomedicine "
-                 "cluster's 2021 industrial output (s000); the 355N industry may also count health "
-                 "services, so the baseline is narrower than the target"),
-    "f001-047": ("f000-015",
-                 "355N 'electronic information and big data' total output (s001) matched to the "
-                 "electronics manufacturing cluster's 2021 output (s000); big data and software "
-                 "have no output figure, so the baseline covers electronics only"),
-    "f001-051": ("f000-006",
-                 "355N 'equipment manufacturing' total output (s001) matched to the equipment "
-                 "cluster's 2021 output (s000), itself printed as a lower bound (over 100 亿)"),
+    "f001-046": Baseline("f000-020", False,
+                         "355N 'biomedicine and big health' (生物医药和大健康) total output (s001) matched to the "
+                         "biomedicine cluster's (生物医药产业集群) 2021 industrial output (s000); the 355N industry "
+                         "also counts health services (大健康), so the baseline covers only part of the target"),
+    "f001-047": Baseline("f000-015", False,
+                         "355N 'electronic information and big data' total output (s001) matched to the "
+                         "electronics manufacturing cluster's 2021 output (s000); big data and software "
+                         "have no output figure, so the baseline covers electronics only"),
+    "f001-051": Baseline("f000-006", True,
+                         "355N 'equipment manufacturing' (装备制造) total output (s001) matched to the equipment "
+                         "manufacturing cluster (装备制造产业集群) of s000, the same name, whose 2021 output is itself "
+                         "printed as a lower bound (over 100 亿)"),
 }
+
+#: The "355N" tiers (s001) carry no year; the year the book reads for them, and why.
+TIER_IDS = [f"f001-{n:03d}" for n in range(44, 61)]
+#: (2025 is the end of the 14th Five-Year Plan, the horizon of the other targets of s001.)
+READ_YEAR = {fid: (2025, "s001 gives no year; the book reads 2025") for fid in TIER_IDS}
 
 #: Growth-rate targets compared with a past rate of another indicator.
 PAST_RATE_MAP = {
@@ -81,24 +97,109 @@ _GROWABLE = {"level", "count", "share", "capacity", "area", "intensity"}
 NO_RATE = {"pilot_batch_ordinal"}
 
 
-def _sign(target_q: str | None, base_q: str | None = None) -> str:
-    """How a bound in the target or the baseline bounds the required rate.
+DIRECTIONS = {"lower bound": "more_than", "lower bound (inclusive)": "at_least",
+              "upper bound": "less_than", "upper bound (inclusive)": "at_most",
+              "approximate": "about", "either way": "about", "exact": "exactly"}
 
-    The required rate rises with the target and falls with the baseline. A target printed
-    as a lower bound ("over 1000") makes the required rate a lower bound too; a baseline
-    printed as a lower bound makes it an upper bound; both together leave the direction
-    open ("?"). Approximate inputs give "≈"."""
+
+def rate_direction(target_q: str | None, base_q: str | None = None, base_covers_target: bool = True) -> str:
+    """How the bounds in a target and its baseline bound the rate needed to get from one to the other.
+
+    The required rate rises with the target and falls with the baseline. A target printed as a
+    lower bound ("over 1000") makes the rate a lower bound; a baseline printed as a lower bound,
+    or one that covers only part of what the target measures (the true baseline is larger),
+    makes it an upper bound; both together leave no direction ("either way").
+    Returns a key of DIRECTIONS."""
     up = target_q in LOWER_BOUNDS or base_q in UPPER_BOUNDS
-    down = target_q in UPPER_BOUNDS or base_q in LOWER_BOUNDS
+    down = target_q in UPPER_BOUNDS or base_q in LOWER_BOUNDS or not base_covers_target
     if up and down:
-        return "?"
+        return "either way"
     if up:
-        return ">" if target_q == "more_than" or base_q == "less_than" else "≥"
+        return "lower bound" if "more_than" in (target_q,) or base_q == "less_than" else "lower bound (inclusive)"
     if down:
-        return "<" if base_q == "more_than" or target_q == "less_than" else "≤"
+        strict = base_q == "more_than" or target_q == "less_than"
+        return "upper bound" if strict else "upper bound (inclusive)"
     if target_q in ("about", "nearly") or base_q in ("about", "nearly"):
-        return "≈"
-    return ""
+        return "approximate"
+    return "exact"
+
+
+def _sign(target_q: str | None, base_q: str | None = None, base_covers_target: bool = True) -> str:
+    """The sign of a required rate: '>', '≥', '<', '≤', '?' (either way), '≈' or ''."""
+    d = rate_direction(target_q, base_q, base_covers_target)
+    return "?" if d == "either way" else QUALIFIER_SIGN[DIRECTIONS[d]]
+
+
+@dataclass(frozen=True)
+class RequiredRate:
+    """The growth a year a target needs from its baseline, with the direction in which the
+    printed qualifiers (and a baseline narrower than the target) bound it."""
+    rate: float
+    unit: str
+    direction: str
+    multiple: float
+    from_year: int
+    to_year: int
+    year_read: str = ""
+
+    @property
+    def qualifier(self) -> str:
+        return DIRECTIONS[self.direction]
+
+    @property
+    def sign(self) -> str:
+        return "?" if self.direction == "either way" else QUALIFIER_SIGN[self.qualifier]
+
+    def label(self, decimals: int = 1) -> str:
+        """Short form for tables and figure labels: '>85.6%', '≤189.4%', '≈49.5% (either way)'."""
+        u = "%" if self.unit == "%/yr" else " pp"
+        if self.direction == "either way":
+            return f"≈{self.rate:.{decimals}f}{u} (either way)"
+        return label(self.rate, self.qualifier, f"{{:.{decimals}f}}") + u
+
+    def words(self, decimals: int = 0) -> str:
+        """'more than 85% a year', 'at most 189% a year', 'about 49% a year'."""
+        u = "% a year" if self.unit == "%/yr" else " points a year"
+        return words(self.rate, self.qualifier, f"{{:.{decimals}f}}") + u
+
+    def statement(self, decimals: int = 0) -> str:
+        """The rate in words with its period and direction, and where the book reads the target
+        year, that it does: 'about 189% a year from 2021 to 2025, either way (s001 gives no
+        year; the book reads 2025)'."""
+        s = f"{self.words(decimals)} from {self.from_year} to {self.to_year}"
+        s += ", either way" if self.direction == "either way" else ""
+        return s + (f" ({self.year_read})" if self.year_read else "")
+
+
+def required_rate(target_value: float, target_q: str, base_value: float, base_q: str, from_year: int, to_year: int,
+                  *, share: bool = False, base_covers_target: bool = True, year_read: str = "") -> RequiredRate:
+    """The one computation of a target's required rate and its direction, used by every chapter.
+
+    Compound % a year (or percentage points a year for shares) from `base_value` in
+    `from_year` to `target_value` in `to_year`; the direction comes from `rate_direction`."""
+    years = to_year - from_year
+    rate = (target_value - base_value) / years if share else cagr(base_value, target_value, years)
+    return RequiredRate(rate=rate, unit="pp/yr" if share else "%/yr",
+                        direction=rate_direction(target_q, base_q, base_covers_target),
+                        multiple=target_value / base_value, from_year=from_year, to_year=to_year, year_read=year_read)
+
+
+def target_year(fact_id: str, period_end, period_basis: str) -> tuple[int | None, str]:
+    """The year a target is for, and why where the book reads it: the document's year unless the
+    document gives none (period_basis 'unknown'); then READ_YEAR, or None."""
+    if period_basis == "unknown":
+        return READ_YEAR.get(fact_id, (None, ""))
+    return int(pd.Timestamp(period_end).year), ""
+
+
+def tier_rate(target_id: str, folder=None) -> RequiredRate:
+    """Required rate of a "355N" tier from its mapped 2021 baseline (BASELINE_MAP)."""
+    f = _facts(folder).set_index("fact_id")
+    t, m = f.loc[target_id], BASELINE_MAP[target_id]
+    b = f.loc[m.fact]
+    year, why = target_year(target_id, t.period_end, t.period_basis)
+    return required_rate(float(t.value), t.qualifier, float(b.value), b.qualifier, _year(b.period_end), year,
+                         base_covers_target=m.covers_target, year_read=why)
 
 
 _SHORT_UNITS = {
@@ -122,15 +223,17 @@ def display_value(value_reported: float, unit_reported: str, qualifier: str = "e
     Examples: '>100 bn yuan', '90 firms', '≥0.45%', '≥2' (new-type R&D institutions)."""
     from .calc import QUALIFIER_SIGN
 
+    from .calc import bound_round
+
     sign = QUALIFIER_SIGN.get(qualifier, "")
     if unit_reported in ("亿元", "亿"):
-        return f"{sign}{value_reported / 10:,.2f} bn yuan".replace(".00 bn", " bn")
+        return f"{sign}{bound_round(value_reported / 10, qualifier, 2):,.2f} bn yuan".replace(".00 bn", " bn")
     unit = _SHORT_UNITS.get(unit_reported, unit_reported)
     if unit == "firms" and not re.search(r"firm|enterprise|compan", what, re.I):
         unit = ""
     if value_reported == 1 and unit in _SINGULAR:
         unit = _SINGULAR[unit]
-    num = f"{value_reported:,.2f}".rstrip("0").rstrip(".")
+    num = f"{bound_round(value_reported, qualifier, 2):,.2f}".rstrip("0").rstrip(".")
     return f"{sign}{num}{'' if unit == '%' else ' '}{unit}".strip()
 
 
@@ -155,9 +258,10 @@ def targets(folder=None) -> pd.DataFrame:
     Shares get an annual gain in percentage points, everything else a compound rate in % a year.
     """
     cols = ["fact_id", "source_id", "entity_id", "indicator_id", "entity_en", "indicator_en", "measure", "value",
-            "value_reported", "unit_reported", "qualifier", "status", "period_end", "base_period"]
+            "value_reported", "unit_reported", "qualifier", "status", "period_end", "period_basis", "base_period"]
     f = _facts(folder)[cols]
-    f = f.assign(year=f["period_end"].dt.year)
+    years_read = [target_year(i, e, b) for i, e, b in zip(f["fact_id"], f["period_end"], f["period_basis"])]
+    f = f.assign(year=[math.nan if y is None else y for y, _ in years_read], year_read=[w for _, w in years_read])
     by_id = f.set_index("fact_id")
     actual = f[f["status"] == "actual"]
     groups = {k: g for k, g in actual.groupby(["entity_id", "indicator_id"])}
@@ -169,15 +273,20 @@ def targets(folder=None) -> pd.DataFrame:
             "fact_id": t.fact_id, "source_id": t.source_id, "status": t.status,
             "entity_en": t.entity_en, "indicator_en": t.indicator_en, "measure": t.measure,
             "target": display_value(t.value_reported, t.unit_reported, t.qualifier, t.indicator_en),
-            "target_value": float(t.value), "qualifier": t.qualifier, "target_year": int(t.year),
+            "target_value": float(t.value), "qualifier": t.qualifier,
+            "target_year": None if math.isnan(t.year) else int(t.year), "year_read": t.year_read,
             "basis": "none", "base_fact": None, "base": None, "base_year": None, "base_source": None,
             "years": None, "rate": math.nan, "rate_unit": None, "rate_sign": "", "rate_label": "",
             "latest_fact": None, "latest": None, "latest_year": None, "rate_latest": math.nan,
-            "rate_latest_label": "", "mapping": "",
+            "rate_latest_label": "", "mapping": "", "direction": "", "required": None,
         }
         same = groups.get((t.entity_id, t.indicator_id), none)
-        if t.fact_id in BASELINE_MAP:
-            bid, why = BASELINE_MAP[t.fact_id]
+        covers = True
+        if math.isnan(t.year):
+            base, basis = None, "none"
+            r["mapping"] = "the document gives no year for this target"
+        elif t.fact_id in BASELINE_MAP:
+            bid, covers, why = BASELINE_MAP[t.fact_id]
             b = by_id.loc[bid]
             same = groups.get((b.entity_id, b.indicator_id), none)
             base, basis = b.rename(bid), "mapped baseline"
@@ -197,18 +306,19 @@ def targets(folder=None) -> pd.DataFrame:
             years = int(t.year) - _year(base.period_end)
             r.update(basis=basis, base_fact=base.name, base=display_value(base.value_reported, base.unit_reported, base.qualifier, base.indicator_en),
                      base_year=_year(base.period_end), base_source=base.source_id, years=years)
-            if t.measure == "share":
-                r.update(rate=(t.value - base.value) / years, rate_unit="pp/yr")
-            else:
-                r.update(rate=cagr(base.value, t.value, years), rate_unit="%/yr")
-            r["rate_sign"] = _sign(t.qualifier, base.qualifier)
+            rr = required_rate(float(t.value), t.qualifier, float(base.value), base.qualifier, _year(base.period_end),
+                               int(t.year), share=t.measure == "share", base_covers_target=covers, year_read=t.year_read)
+            r.update(rate=rr.rate, rate_unit=rr.unit, rate_sign=rr.sign, direction=rr.direction, required=rr)
             if r["latest_fact"] not in (None, base.name):
                 last = by_id.loc[r["latest_fact"]]
                 ly = int(t.year) - _year(last.period_end)
                 if ly > 0:
-                    rl = (t.value - last.value) / ly if t.measure == "share" else cagr(last.value, t.value, ly)
-                    r["rate_latest"] = rl
-                    r["rate_latest_label"] = f"{_sign(t.qualifier, last.qualifier)}{rl:.1f} {r['rate_unit']}"
+                    rl = required_rate(float(t.value), t.qualifier, float(last.value), last.qualifier,
+                                       _year(last.period_end), int(t.year), share=t.measure == "share")
+                    r["rate_latest"] = rl.rate
+                    r["rate_latest_label"] = rl.label(1) + "/yr"
+        elif math.isnan(t.year):
+            pass
         elif t.measure == "growth_rate":
             years = int(t.year) - int(t.base_period)
             r.update(years=years, base_year=int(t.base_period), rate_unit="%/yr")
@@ -249,11 +359,16 @@ def targets(folder=None) -> pd.DataFrame:
                          base_year=int(e.year), base_source=e.source_id, years=years,
                          rate=cagr(e.value, t.value, years), rate_unit="%/yr", rate_sign=_sign(t.qualifier, e.qualifier))
         if not math.isnan(r["rate"]):
-            r["rate_label"] = (f"≈{r['rate']:.1f} {r['rate_unit']} (bounds both ways)" if r["rate_sign"] == "?"
-                               else f"{r['rate_sign']}{r['rate']:.1f} {r['rate_unit']}")
+            if r.get("required") is None:
+                d = {"?": "either way"}.get(r["rate_sign"]) or next(
+                    k for k, q in DIRECTIONS.items() if QUALIFIER_SIGN[q] == r["rate_sign"])
+                r["direction"] = d
+                r["required"] = RequiredRate(rate=r["rate"], unit=r["rate_unit"], direction=d, multiple=math.nan,
+                                             from_year=int(r["base_year"]), to_year=int(t.year), year_read=t.year_read)
+            r["rate_label"] = r["required"].label(1) + ("/yr" if r["rate_unit"] == "%/yr" else "/yr")
         rows.append(r)
     out = pd.DataFrame(rows)
-    for c in ["base_year", "years", "latest_year"]:
+    for c in ["target_year", "base_year", "years", "latest_year"]:
         out[c] = out[c].astype("Int64")
     return out
 

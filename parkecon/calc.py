@@ -1,6 +1,9 @@
 """Small calculations the chapters share: unit conversion, growth arithmetic, qualifier labels."""
 from __future__ import annotations
 
+import math
+import re
+
 YI = 1e8            # 亿 = 10^8
 MU_M2 = 10_000 / 15  # 1 亩 (mu) = 666.67 m² (exact: 10 000/15)
 MU_PER_HA = 15.0     # 1 hectare = 15 mu
@@ -36,12 +39,40 @@ LOWER_BOUNDS = {"more_than", "at_least"}
 UPPER_BOUNDS = {"less_than", "at_most"}
 
 
+def decimals_of(fmt: str) -> int | None:
+    """Decimal places a format such as '{:,.1f}' prints (None if it is not a fixed-point format)."""
+    m = re.search(r"\.(\d+)f", fmt)
+    return int(m.group(1)) if m else None
+
+
+def bound_round(value: float, qualifier: str, decimals: int) -> float:
+    """`value` rounded to `decimals` places so that the qualifier stays true.
+
+    A lower bound ("more than 41.9") is rounded down (41), an upper bound up ("less than
+    112.7" → 113): rounding a lower bound up would claim more than the source supports.
+    Exact and approximate values are rounded to the nearest."""
+    f = 10 ** decimals
+    if qualifier in LOWER_BOUNDS:
+        return math.floor(value * f + 1e-9) / f
+    if qualifier in UPPER_BOUNDS:
+        return math.ceil(value * f - 1e-9) / f
+    return round(value, decimals)
+
+
+def _fmt(value: float, qualifier: str, fmt: str) -> str:
+    d = decimals_of(fmt)
+    out = fmt.format(value if d is None else bound_round(value, qualifier, d))
+    return "0" + out[2:] if out.startswith("-0") and float(out.replace(",", "")) == 0 else out
+
+
 def label(value: float, qualifier: str = "exactly", fmt: str = "{:,.1f}") -> str:
-    """A number with its qualifier as a sign: '>80.0', '≈14.7', '2.3'."""
-    return QUALIFIER_SIGN.get(qualifier, "") + fmt.format(value)
+    """A number with its qualifier as a sign: '>80.0', '≈14.7', '2.3'. Bounds are rounded
+    so that they stay true (`bound_round`)."""
+    return QUALIFIER_SIGN.get(qualifier, "") + _fmt(value, qualifier, fmt)
 
 
 def words(value: float, qualifier: str = "exactly", fmt: str = "{:,.1f}") -> str:
-    """A number with its qualifier in words: 'more than 80.0'."""
+    """A number with its qualifier in words: 'more than 80.0'. Bounds are rounded so that
+    they stay true: 'more than 41' for a lower bound of 41.9, 'less than 113' for 112.7."""
     w = QUALIFIER_WORD.get(qualifier, "")
-    return (w + " " if w else "") + fmt.format(value)
+    return (w + " " if w else "") + _fmt(value, qualifier, fmt)

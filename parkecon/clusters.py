@@ -228,35 +228,31 @@ def totals(facts: pd.DataFrame) -> dict:
 TIER_LABELS = {"tier_100bn": "over 100 bn yuan", "tier_50bn": "over 50 bn yuan", "tier_30bn": "over 30 bn yuan",
                "n_other": "N: over 10 bn yuan"}
 
-# Which 2021 figure of s000 stands for a 355N sector's current size. Only three 355N
-# sectors have a counterpart with a reported output; for the combined "electronic
-# information and big data" only the electronics part has an output, so its current
-# size is at least that.
-CURRENT_PROXY = {
-    "sg_biomed": ("sg_biomed", "exactly"),
-    "sg_adv_equipment": ("sg_adv_equipment", "exactly"),
-    "sg_electronics_bigdata": ("sg_electronics", "at_least"),
-}
+# "355N" industries that s000 also names among the "3+3" clusters (under a near-identical name:
+# 生物医药和大健康 / 生物医药与大健康, 装备制造 / 先进装备制造). Their 2021 output, and whether that
+# output covers the whole industry, is declared once, in `audit.BASELINE_MAP`.
+NAMED_IN_3P3 = {"sg_355n_biomed_health": "sg_biomed", "sg_355n_equipment": "sg_adv_equipment"}
+# What the 2021 figure standing for a "355N" industry measures, as s000 words it.
+BASELINE_OF = {"sg_biomed": "Biomedicine cluster", "sg_electronics": "Electronics manufacturing",
+               "sg_adv_equipment": "Equipment manufacturing cluster"}
 
 
-def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd.DataFrame,
-                 start_year: int = 2021) -> pd.DataFrame:
+def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
     """The "355N" sectors (s001) with their tier and, where s000 gives one, their 2021 output.
 
     Columns: sector_id, sector, group, tier, threshold_bn (the tier's "over" threshold, a
-    target), threshold_fact, current_bn, current_q, current_fact, current_of (the "3+3"
-    cluster whose output is used), current_partial (True when that cluster is only part
-    of the "355N" industry, so the current size is a lower bound), also_in_3p3 (the
-    sector is one of the "3+3"), multiple (threshold / current, with multiple_q), and
-    cagr_needed (% a year from ``start_year`` to the target period the data record,
-    with cagr_q). The source states no target year: the data use end-2025 as a
-    placeholder, so `cagr_needed` only illustrates.
+    target), threshold_fact, target_year and year_read (s001 gives no year: the year the book
+    reads, and why), current_bn, current_q, current_fact, current_of (the "3+3" cluster whose
+    output is used), current_partial (True when that cluster is only part of the "355N"
+    industry, so the current size is a lower bound), also_in_3p3, multiple (threshold /
+    current, with multiple_q: the threshold is a number, so only the current size bounds it), cagr_needed (with cagr_q) and `required`, the
+    `audit.RequiredRate` that chapter 5 prints too: one computation of rate and direction.
     """
+    from . import audit
+
     names = entities.set_index("entity_id")["name_en"]
     cs = cluster_system[cluster_system["system"] == "355N"]
-    # the "3+3" as s000 defines it (cluster_system also files s002's differing list under "3+3")
-    in3 = set(cluster_system.loc[(cluster_system["system"] == "3+3") & (cluster_system["source_id"] == SOURCE), "sector_id"])
-    ct = cluster_table(facts).set_index("cluster_id")
+    by_id = facts.set_index("fact_id")
     rows = []
     for _, r in cs.iterrows():
         sid = r["sector_id"]
@@ -265,24 +261,24 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
         tf = tf.iloc[0]
         thr = bn(tf["value"])
         assert abs(thr * 10 - float(r["tier_threshold_yi"])) < 1e-6, f"{sid}: fact and cluster_system disagree"
+        year, why = audit.target_year(tf["fact_id"], tf["period_end"], tf["period_basis"])
         row = {"sector_id": sid, "sector": names[sid], "group": r["group"], "tier": TIER_LABELS[r["group"]],
                "threshold_bn": thr, "threshold_q": tf["qualifier"], "threshold_fact": tf["fact_id"],
-               "target_year": tf["period_end"].year, "also_in_3p3": sid in in3,
+               "target_year": year, "year_read": why, "also_in_3p3": sid in NAMED_IN_3P3,
                "current_bn": math.nan, "current_q": None, "current_fact": None, "current_of": None,
-               "current_partial": False,
+               "current_partial": False, "required": None,
                "multiple": math.nan, "multiple_q": None, "cagr_needed": math.nan, "cagr_q": None}
-        if sid in CURRENT_PROXY:
-            cid, extra_q = CURRENT_PROXY[sid]
-            cur = ct.loc[cid]
-            q = combine_qualifier([cur["output_q"], extra_q])
-            f = pick(facts, cid, "industrial_output")
-            row.update(current_bn=cur["output_bn"], current_q=q, current_fact=f["fact_id"], current_of=CLUSTERS[cid],
-                       current_partial=extra_q != "exactly")
-            row["multiple"] = thr / cur["output_bn"]
-            row["multiple_q"] = combine_qualifier([q], invert=[True])
-            years = row["target_year"] - start_year
-            row["cagr_needed"] = ((thr / cur["output_bn"]) ** (1 / years) - 1) * 100
-            row["cagr_q"] = row["multiple_q"]
+        if tf["fact_id"] in audit.BASELINE_MAP:
+            m = audit.BASELINE_MAP[tf["fact_id"]]
+            b = by_id.loc[m.fact]
+            rr = audit.required_rate(float(tf["value"]), tf["qualifier"], float(b["value"]), b["qualifier"],
+                                     int(b["period_end"].year), year, base_covers_target=m.covers_target, year_read=why)
+            q = b["qualifier"] if m.covers_target else combine_qualifier([b["qualifier"], "at_least"])
+            row.update(current_bn=bn(b["value"]), current_q=q, current_fact=m.fact,
+                       current_of=BASELINE_OF.get(b["entity_id"], CLUSTERS[b["entity_id"]]),
+                       current_partial=not m.covers_target, required=rr,
+                       multiple=rr.multiple, multiple_q=combine_qualifier([q], invert=[True]),
+                       cagr_needed=rr.rate, cagr_q=rr.qualifier)
         rows.append(row)
     return pd.DataFrame(rows)
 

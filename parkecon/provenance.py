@@ -42,6 +42,11 @@ def value(fact_id: str, folder=None) -> float:
     return float(fact(fact_id, folder)["value"])
 
 
+def _when(r) -> str:
+    """The year a fact refers to, or that the document gives none (period_basis 'unknown')."""
+    return "no year given" if r.get("period_basis") == "unknown" else str(r["period_end"].year)
+
+
 def provenance(fact_ids, title: str = "Sources of this figure", folder=None):
     """A collapsed HTML table listing the facts used, with source, locator and quote."""
     from IPython.display import HTML
@@ -58,7 +63,7 @@ def provenance(fact_ids, title: str = "Sources of this figure", folder=None):
         cells.append(
             "<tr>"
             f"<td><code>{fid}</code></td>"
-            f"<td>{html.escape(str(r['entity_en']))}: {html.escape(str(r['indicator_en']))}, {r['period_end'].year}"
+            f"<td>{html.escape(str(r['entity_en']))}: {html.escape(str(r['indicator_en']))}, {_when(r)}"
             f"{' (' + str(r['status']) + ')' if r['status'] != 'actual' else ''}</td>"
             f"<td>{html.escape(str(r['value_reported']).removesuffix('.0'))} {html.escape(str(r['unit_reported']))}{qual}</td>"
             f"<td>{html.escape(str(r['source_id']))}, {html.escape(str(r['locator']))}</td>"

@@ -128,7 +128,7 @@ SECTOR_GROUPS = {
         "sector_bigdata_applications", "sector_software_info_services", "qc_big_data",
         "qc_live_ecommerce", "sector_ecommerce"],
     "Biomedicine and health": [
-        "sg_biomed", "sector_modern_tcm", "sector_biopharmaceuticals", "sector_patented_new_drugs",
+        "sg_biomed", "sg_355n_biomed_health", "sector_modern_tcm", "sector_biopharmaceuticals", "sector_patented_new_drugs",
         "sector_chemical_apis", "sector_medical_devices", "sector_health_services",
         "qc_biomed_health", "sector_bio_cosmetics_health_food", "sector_blood_products", "sector_api"],
     "Materials, metals and mining": [
@@ -139,7 +139,7 @@ SECTOR_GROUPS = {
         "sector_nonferrous_metals", "sg_modern_steel", "sector_steel", "sg_green_mining",
         "sector_green_mining", "sector_building_materials", "sector_chemicals"],
     "Equipment and automotive": [
-        "sg_adv_equipment", "qc_adv_manufacturing", "sector_intelligent_equipment",
+        "sg_adv_equipment", "sg_355n_equipment", "qc_adv_manufacturing", "sector_intelligent_equipment",
         "sector_auto_parts", "qc_auto_parts", "sector_smart_agri_forestry_equipment",
         "sector_machinery", "sg_disaster_prevention", "sg_river_shipping"],
     "Light industry and textiles": [
@@ -473,7 +473,7 @@ def quoted_terms(text: str) -> list[str]:
 MODELS = [
     ("R&D in the Bay Area, production in Shaoguan", "partnerships", "p000-004", 0,
      "Take over the processing and manufacturing stages of electronic components and terminals from the "
-     "Pearl River Delta; named investors Honggu, Zhengwei, Huatian and Wanyang (s000).",
+     "Pearl River Delta; named investors Honggu, Amer International (正威), Huatian and Wanyang (s000).",
      [("f000-015", "electronics cluster output, 2021"), ("f000-016", "its growth, 2021")]),
     ("R&D plus production (Wujiang)", "measures", "m004-019", 0,
      "Wujiang's version for biomedicine: take over manufacturing stages of Bay Area drug makers, "

@@ -169,17 +169,30 @@ def test_layout_tiers_match_both_tables(facts, entities):
 def test_layout_gaps(facts, entities):
     lt = cl.layout_table(pe.load("cluster_system"), facts, entities).set_index("sector_id")
     assert lt["current_bn"].notna().sum() == 3
-    bio = lt.loc["sg_biomed"]
-    assert bio["multiple"] == pytest.approx(100 / 1.429) and bio["multiple_q"] == "exactly"
+    bio = lt.loc["sg_355n_biomed_health"]
+    # the tier is 生物医药和大健康 (health services included), the output the biomedicine cluster's alone
+    assert bio["current_partial"] and bio["current_q"] == "at_least"
+    assert bio["multiple"] == pytest.approx(100 / 1.429) and bio["multiple_q"] == "at_most"
     assert bio["cagr_needed"] == pytest.approx(((100 / 1.429) ** (1 / 4) - 1) * 100)
     ebd = lt.loc["sg_electronics_bigdata"]
     # electronics output is only part of "electronics and big data": the size is a floor
     assert ebd["current_q"] == "at_least" and ebd["current_partial"]
     assert ebd["multiple_q"] == "at_most" and ebd["multiple"] == pytest.approx(100 / 8.582)
-    equ = lt.loc["sg_adv_equipment"]
+    equ = lt.loc["sg_355n_equipment"]
     assert equ["current_q"] == "more_than" and equ["multiple_q"] == "less_than"
     assert equ["multiple"] == pytest.approx(5.0)
-    assert (lt["target_year"] == 2025).all()
+    # a "more than" tier pushes the rate up, a floor or a partial baseline down: either way
+    assert {lt.loc[s, "required"].direction for s in ["sg_355n_biomed_health", "sg_electronics_bigdata",
+                                                       "sg_355n_equipment"]} == {"either way"}
+    # s001 gives no year: the data say so, the book reads 2025 and says why
+    assert (lt["target_year"] == 2025).all() and lt["year_read"].str.contains("no year").all()
+    assert all(RAW[f]["period_basis"] == "unknown" for f in lt["threshold_fact"])
+
+
+def test_355n_tiers_never_share_an_entity_with_an_actual_of_other_scope(facts):
+    tiers = facts[facts["fact_id"].isin([f"f001-{n:03d}" for n in range(44, 61)])]
+    actual_entities = set(facts.loc[facts["status"] == "actual", "entity_id"])
+    assert not set(tiers["entity_id"]) & actual_entities
 
 
 # ---------------------------------------------------------------- data centres
@@ -255,3 +268,30 @@ def test_pick_is_right_after_the_frame_is_sorted_in_place():
     again = cl.pick(facts, "sg_electronics", "industrial_va")
     assert again is not None and again["fact_id"] == expected["fact_id"]
     assert again["indicator_id"] == "industrial_va" and again["entity_id"] == "sg_electronics"
+
+
+# ---------------------------------------------------------------- one statement of the 355N rates
+
+def page_text(html_file) -> str:
+    import html
+    import re
+
+    text = re.sub(r"<[^>]+>", " ", html_file.read_text(encoding="utf-8"))
+    return " ".join(html.unescape(text).split())
+
+
+def test_355n_rates_read_the_same_in_chapters_2_and_5(built_book):
+    """Both chapters print the required rate of each "355N" tier with its direction, from one function."""
+    from parkecon import audit
+
+    clusters = page_text(built_book / "notebooks" / "clusters.html")
+    plans = page_text(built_book / "notebooks" / "plans-audit.html")
+    for fid in ["f001-046", "f001-047", "f001-051"]:
+        statement = audit.tier_rate(fid).statement()
+        assert "either way" in statement and "s001 gives no year" in statement
+        assert statement in clusters, f"chapter 2 does not print {statement!r}"
+        assert statement in plans, f"chapter 5 does not print {statement!r}"
+    # neither page states a one-sided bound for those rates any more
+    for page in (clusters, plans):
+        for old in ["at most 85%", "more than 85%", "less than 50%", "more than 189%"]:
+            assert old not in page

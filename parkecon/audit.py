@@ -31,11 +31,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .calc import LOWER_BOUNDS, QUALIFIER_SIGN, UPPER_BOUNDS, cagr, label, words
+from .calc import LOWER_BOUNDS, QUALIFIER_SIGN, UPPER_BOUNDS, YI, cagr, label, words
 from .data import load
 from .provenance import facts as _facts
+from .provenance import fact, value
 
-YI = 1e8  # 亿 = 10^8 yuan
 
 QUALIFIER_GROUP = {
     "exactly": "exact", "about": "approximate", "nearly": "approximate",
@@ -391,17 +391,6 @@ WUJIANG = {
 }
 
 
-def _val(by_id: pd.DataFrame, fid: str, entity: str | None = None, indicator: str | None = None) -> float:
-    if fid not in by_id.index:
-        raise KeyError(f"fact {fid!r} is not in facts.csv (the audit chapter needs it)")
-    r = by_id.loc[fid]
-    if entity is not None and r["entity_id"] != entity:
-        raise ValueError(f"fact {fid}: expected entity {entity!r}, found {r['entity_id']!r}")
-    if indicator is not None and r["indicator_id"] != indicator:
-        raise ValueError(f"fact {fid}: expected indicator {indicator!r}, found {r['indicator_id']!r}")
-    return float(r["value"])
-
-
 def wujiang(folder=None) -> dict:
     """Wujiang's 2015-2020 record and 2025 targets, with what they imply (values in 亿元,
     counts, % a year).
@@ -412,7 +401,7 @@ def wujiang(folder=None) -> dict:
     for a rate of 4.5-5.5 %), va_output_ratio (2020 industrial value added over that implied
     output) and the facts used."""
     by_id = _facts(folder).set_index("fact_id")
-    w = {k: _val(by_id, fid, entity="wujiang") for k, fid in WUJIANG.items()}
+    w = {k: value(fid, by_id, entity="wujiang") for k, fid in WUJIANG.items()}
     yi = {k: w[k] / YI for k in ["secondary_va", "industrial_va", "construction_output", "construction_va", "output_target"]}
     firms_past = cagr(w["firms_2015"], w["firms_2020"], 5)
     firms_req = cagr(w["firms_2020"], w["firms_target"], 5)

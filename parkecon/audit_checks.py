@@ -18,10 +18,11 @@ from typing import Callable
 
 import pandas as pd
 
-from .audit import NAME_VARIANTS, SMALL_GAP_PCT, VERDICTS, YI, _attested, _val, wujiang
-from .calc import LOWER_BOUNDS
+from .audit import NAME_VARIANTS, SMALL_GAP_PCT, VERDICTS, _attested, wujiang
+from .calc import LOWER_BOUNDS, YI
 from .data import load
 from .provenance import facts as _facts
+from .provenance import value
 
 #: Verdicts that flag a problem: figures that should fit and do not.
 PROBLEM_VERDICTS = ("small gap", "does not add up", "sources disagree", "internal tension")
@@ -134,7 +135,7 @@ class Reader:
     def v(self, fid: str, entity: str | None = None, indicator: str | None = None) -> float:
         """A fact's value in base units (checked against the entity and indicator expected)."""
         self.used.add(fid)
-        return _val(self.by_id, fid, entity=entity, indicator=indicator)
+        return value(fid, self.by_id, entity=entity, indicator=indicator)
 
     def yi(self, fid: str, **kw) -> float:
         """A money fact in 亿元, the unit the documents print."""

@@ -5,7 +5,6 @@ import math
 import re
 
 YI = 1e8            # 亿 = 10^8
-MU_M2 = 10_000 / 15  # 1 亩 (mu) = 666.67 m² (exact: 10 000/15)
 MU_PER_HA = 15.0     # 1 hectare = 15 mu
 
 

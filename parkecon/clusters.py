@@ -38,7 +38,6 @@ CLUSTERS = {
     "sg_bigdata": "Big data and software",
 }
 PILLARS = ["sg_adv_materials", "sg_adv_equipment", "sg_light_industry"]
-EMERGING = ["sg_electronics", "sg_biomed", "sg_bigdata"]
 
 # ---------------------------------------------------------------- qualifiers
 
@@ -419,7 +418,9 @@ PLACE_ROWS = [
       "platform_meilinhu_leisure", "platform_dongcheng_feilaixia_rural", "platform_yiyuecheng_fengcheng"]),
 ]
 
-# When one cell holds statements with several roles, the chart shows the first of these.
+#: The roles a park-sector statement can give (park_sectors.role), from what a place has now
+#: to what it plans; one order for every table and chart (a chart cell that holds several
+#: roles shows the first).
 ROLE_ORDER = ["hosts", "lead", "priority", "planned"]
 ROLE_LABELS = {"hosts": "hosts it now", "lead": "lead industry", "priority": "priority", "planned": "planned / to attract"}
 

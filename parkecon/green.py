@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .calc import LOWER_BOUNDS, MU_PER_HA, UPPER_BOUNDS, cagr
+from .provenance import fact, value
 
 M2_PER_KM2 = 1_000_000.0
-M2_PER_HA = 10_000.0
 HA_PER_KM2 = 100.0
 MU_PER_KM2 = MU_PER_HA * HA_PER_KM2    # 1 km² = 100 ha = 1 500 mu
 KW_PER_GW = 1_000_000.0
@@ -85,23 +85,6 @@ FACTS = {
 }
 
 
-def row(facts: pd.DataFrame, key: str, unit: str | None = None) -> pd.Series:
-    """One fact by its role in `FACTS` (or by fact id); checks the base unit when given."""
-    fid = FACTS.get(key, key)
-    hit = facts[facts["fact_id"] == fid]
-    if hit.empty:
-        raise KeyError(f"no fact {fid!r} ({key}) in facts")
-    r = hit.iloc[0]
-    if unit is not None and r["unit"] != unit:
-        raise ValueError(f"fact {fid} ({key}) is in {r['unit']!r}, expected {unit!r}")
-    return r
-
-
-def val(facts: pd.DataFrame, key: str, unit: str | None = None) -> float:
-    """The value in base units of one fact by its role (see `row`)."""
-    return float(row(facts, key, unit)["value"])
-
-
 # ---------------------------------------------------------------- units
 
 def to_km2(value: float, unit: str) -> float:
@@ -135,8 +118,8 @@ def circular_share(facts: pd.DataFrame) -> dict:
     Both counts come from the same reply (s000): 9 accepted by May 2022, 9 provincial parks
     as of the reply. Returns passed, provincial, share_pct.
     """
-    passed = val(facts, "circular_parks", "家")
-    provincial = val(facts, "provincial_parks", "个")
+    passed = value(FACTS["circular_parks"], facts, unit="家")
+    provincial = value(FACTS["provincial_parks"], facts, unit="个")
     return {"passed": passed, "provincial": provincial, "share_pct": 100 * passed / provincial}
 
 
@@ -151,10 +134,10 @@ def shaogang_land(facts: pd.DataFrame) -> dict:
     steel-making land that halving land per tonne would free at unchanged capacity (50%),
     to set against park_share_pct. The documents give no steel capacity or output.
     """
-    site = to_km2(val(facts, "sg_site", "平方米"), "平方米")
-    park = to_km2(val(facts, "sg_park_land", "平方米"), "平方米")
-    before = val(facts, "sg_per_t_before", "平方米")
-    after = val(facts, "sg_per_t_after", "平方米")
+    site = to_km2(value(FACTS["sg_site"], facts, unit="平方米"), "平方米")
+    park = to_km2(value(FACTS["sg_park_land"], facts, unit="平方米"), "平方米")
+    before = value(FACTS["sg_per_t_before"], facts, unit="平方米")
+    after = value(FACTS["sg_per_t_after"], facts, unit="平方米")
     return {
         "site_km2": site,
         "park_km2": park,
@@ -191,9 +174,9 @@ def zhongjin(facts: pd.DataFrame) -> dict:
     per-area values understate output per mu of land actually in use if part of the plan was
     not yet built on.
     """
-    area = val(facts, "zj_area", "亩")
-    out = val(facts, "zj_output", "元")
-    tax = val(facts, "zj_taxes", "元")
+    area = value(FACTS["zj_area"], facts, unit="亩")
+    out = value(FACTS["zj_output"], facts, unit="元")
+    tax = value(FACTS["zj_taxes"], facts, unit="元")
     o, t = per_area(out, area), per_area(tax, area)
     return {
         "area_mu": area, "area_ha": area / MU_PER_HA, "area_km2": to_km2(area, "亩"),
@@ -224,7 +207,7 @@ def land_scale(facts: pd.DataFrame) -> pd.DataFrame:
     ]
     rows = []
     for key, label, group in items:
-        r = row(facts, key)
+        r = fact(FACTS[key], facts)
         km2 = to_km2(float(r["value"]), r["unit"])
         rows.append({"key": key, "fact_id": r["fact_id"], "label": label, "group": group, "km2": km2,
                      "mu": km2_to_mu(km2), "status": r["status"], "qualifier": r["qualifier"],
@@ -293,7 +276,7 @@ def shaogang_path(facts: pd.DataFrame) -> list[Point]:
     """The three Shaogang pilot targets (2022, 2025, 2030) as Points."""
     out = []
     for key in ["sg_2022", "sg_2025", "sg_2030"]:
-        r = row(facts, key, "元")
+        r = fact(FACTS[key], facts, unit="元")
         assert r["status"] == "target", f"{key} should be a target"
         out.append(Point(r["period_end"], float(r["value"]), r["qualifier"]))
     return out
@@ -331,7 +314,7 @@ def energy_table(facts: pd.DataFrame) -> pd.DataFrame:
              ("longtang_pv", "Longtang fishery-PV project, Qingcheng")]
     rows = []
     for key, label in items:
-        r = row(facts, key, "千瓦")
+        r = fact(FACTS[key], facts, unit="千瓦")
         rows.append({"key": key, "fact_id": r["fact_id"], "label": label, "gw": to_gw(float(r["value"]), "千瓦"),
                      "as_printed": f"{str(r['value_reported']).removesuffix('.0')} {r['unit_reported']}",
                      "status": r["status"], "qualifier": r["qualifier"], "source_id": r["source_id"]})
@@ -340,15 +323,15 @@ def energy_table(facts: pd.DataFrame) -> pd.DataFrame:
 
 def eco_derived(facts: pd.DataFrame) -> dict:
     """Derived ecological numbers: stock per hectare, areas in km², restoration money per project."""
-    forest_ha = val(facts, "forest_area", "公顷")
-    stock = val(facts, "timber_stock", "立方米")
-    aff_km2 = to_km2(val(facts, "afforestation", "亩"), "亩")
+    forest_ha = value(FACTS["forest_area"], facts, unit="公顷")
+    stock = value(FACTS["timber_stock"], facts, unit="立方米")
+    aff_km2 = to_km2(value(FACTS["afforestation"], facts, unit="亩"), "亩")
     forest_km2 = to_km2(forest_ha, "公顷")
-    redline_km2 = to_km2(val(facts, "redline", "平方米"), "平方米")
-    invest = val(facts, "restoration_invest", "元")
-    projects = val(facts, "restoration_projects", "项")
-    coop_inv = val(facts, "coop_invest", "元")
-    coop_n = val(facts, "coop_agreements", "个")
+    redline_km2 = to_km2(value(FACTS["redline"], facts, unit="平方米"), "平方米")
+    invest = value(FACTS["restoration_invest"], facts, unit="元")
+    projects = value(FACTS["restoration_projects"], facts, unit="项")
+    coop_inv = value(FACTS["coop_invest"], facts, unit="元")
+    coop_n = value(FACTS["coop_agreements"], facts, unit="个")
     return {
         "stock_per_ha": stock / forest_ha,
         "forest_km2": forest_km2,
@@ -358,8 +341,8 @@ def eco_derived(facts: pd.DataFrame) -> dict:
         "redline_to_forest_pct": 100 * redline_km2 / forest_km2,
         "restoration_per_project": invest / projects,
         "coop_per_agreement": coop_inv / coop_n,
-        "greenway_km": val(facts, "greenway", "米") / 1000,
-        "steel_eliminated_mt": val(facts, "steel_eliminated", "吨") / 1e6,
+        "greenway_km": value(FACTS["greenway"], facts, unit="米") / 1000,
+        "steel_eliminated_mt": value(FACTS["steel_eliminated"], facts, unit="吨") / 1e6,
     }
 
 

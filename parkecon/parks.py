@@ -20,11 +20,12 @@ import math
 
 import pandas as pd
 
-from .calc import MU_PER_HA, implied_previous
+from .calc import MU_PER_HA, YI, implied_previous
+from .clusters import ROLE_ORDER
 from .data import fingerprint, load
+from .provenance import fact, value
 from .provenance import facts as _facts
 
-YI = 1e8  # 亿 = 10^8 yuan
 
 # ------------------------------------------------------------------ fact ids used
 
@@ -49,8 +50,6 @@ SHARE_TARGET = "f001-043"    # at least 70 % by end of the 14th FYP, s001
 CITY_VA_2020 = "f002-011"    # 320.9 亿元, s002
 CITY_VA_2020_GROWTH = "f002-012"
 CLUSTERS_VA_2021 = "f000-003"      # "3+3" clusters, above-size value added
-CLUSTERS_OUTPUT_2021 = "f000-001"  # "3+3" clusters, above-size output
-OUTPUT_THRESHOLD = "f000-034"      # "first time above 1000 亿元"
 
 PIPELINE = {
     "signed_n": "f000-042", "signed_v": "f000-043",
@@ -84,16 +83,6 @@ def _f(folder=None) -> pd.DataFrame:
     return _MEMO[key]
 
 
-def _row(f: pd.DataFrame, fid: str) -> pd.Series:
-    if fid not in f.index:
-        raise KeyError(f"fact {fid!r} is not in facts.csv (the park-economy chapter needs it)")
-    return f.loc[fid]
-
-
-def _v(f: pd.DataFrame, fid: str) -> float:
-    return float(_row(f, fid)["value"])
-
-
 # ------------------------------------------------------------------ headline
 
 
@@ -107,7 +96,7 @@ def headline(folder=None) -> pd.DataFrame:
     f = _f(folder)
     rows = []
     for key, (lvl, gr) in HEADLINE.items():
-        L, G = _row(f, lvl), _row(f, gr)
+        L, G = fact(lvl, f), fact(gr, f)
         assert L["unit"] == "元" and G["unit"] == "%", (lvl, gr)
         assert L["qualifier"] == "exactly" and G["qualifier"] == "exactly", (lvl, gr)
         assert int(G["base_period"]) == L["period_end"].year - 1, gr
@@ -129,7 +118,7 @@ def share_path(folder=None) -> dict:
     to the target year (and from the baseline, read as 2020, for comparison).
     """
     f = _f(folder)
-    s21, base, tgt = _row(f, SHARE_2021), _row(f, SHARE_BASELINE), _row(f, SHARE_TARGET)
+    s21, base, tgt = fact(SHARE_2021, f), fact(SHARE_BASELINE, f), fact(SHARE_TARGET, f)
     assert s21["status"] == "actual" and tgt["status"] == "target"
     assert base["qualifier"] == "less_than" and tgt["qualifier"] == "at_least"
     y21, ytgt = s21["period_end"].year, tgt["period_end"].year
@@ -159,18 +148,18 @@ def implied_city(folder=None) -> dict:
     what the "under 40%" baseline would require if it described the same parks in 2020.
     """
     f = _f(folder)
-    park_va = _v(f, "f000-030")
-    share = _v(f, SHARE_2021)
+    park_va = value("f000-030", f)
+    share = value(SHARE_2021, f)
     city_2021 = park_va / (share / 100)
-    city_2020 = _v(f, CITY_VA_2020)
-    park_2020 = implied_previous(park_va, _v(f, "f000-031"))
-    clusters = _v(f, CLUSTERS_VA_2021)
-    baseline = _v(f, SHARE_BASELINE)
+    city_2020 = value(CITY_VA_2020, f)
+    park_2020 = implied_previous(park_va, value("f000-031", f))
+    clusters = value(CLUSTERS_VA_2021, f)
+    baseline = value(SHARE_BASELINE, f)
     return {
         "park_va_2021": park_va, "share_2021": share, "city_va_2021_implied": city_2021,
         "rest_of_city_2021": city_2021 - park_va,
         "city_va_2020": city_2020, "city_growth_implied_pct": (city_2021 / city_2020 - 1) * 100,
-        "city_va_2020_growth_pct": _v(f, CITY_VA_2020_GROWTH),
+        "city_va_2020_growth_pct": value(CITY_VA_2020_GROWTH, f),
         "park_va_2020_implied": park_2020,
         "park_share_2020_implied": park_2020 / city_2020 * 100,
         "rest_of_city_2020": city_2020 - park_2020,
@@ -195,7 +184,7 @@ def pipeline(folder=None) -> pd.DataFrame:
     projects (more projects were filed than signed): they are the year's activity.
     """
     f = _f(folder)
-    g = {k: _v(f, fid) for k, fid in PIPELINE.items()}
+    g = {k: value(fid, f) for k, fid in PIPELINE.items()}
     rows = [
         ("Signed", "100 million yuan or more", g["big_n"], g["big_v"], "exactly", ["f000-044", "f000-046"]),
         ("Signed", "smaller", g["signed_n"] - g["big_n"], g["signed_v"] - g["big_v"], "exactly",
@@ -204,8 +193,8 @@ def pipeline(folder=None) -> pd.DataFrame:
         ("Filed", "industrial", g["filed_ind_n"], g["filed_ind_v"], "exactly", ["f000-049", "f000-050"]),
         ("Filed", "other", g["filed_n"] - g["filed_ind_n"], g["filed_v"] - g["filed_ind_v"], "exactly",
          ["f000-047", "f000-048", "f000-049", "f000-050"]),
-        ("Invested (fixed assets)", "industrial", math.nan, _v(f, "f000-038"), "exactly", ["f000-038"]),
-        ("Invested (fixed assets)", "infrastructure", math.nan, _v(f, "f000-040"), "exactly", ["f000-040"]),
+        ("Invested (fixed assets)", "industrial", math.nan, value("f000-038", f), "exactly", ["f000-038"]),
+        ("Invested (fixed assets)", "infrastructure", math.nan, value("f000-040", f), "exactly", ["f000-040"]),
         ("Put into production", "projects of existing firms", g["prod_n"] - g["prod_firms"], math.nan, "exactly",
          ["f000-051", "f000-052"]),
         ("Put into production", "new firms", g["prod_firms"], math.nan, "exactly", ["f000-052"]),
@@ -217,10 +206,10 @@ def pipeline_totals(folder=None) -> pd.DataFrame:
     """One row per stage with the totals as the document prints them (count, value in yuan)."""
     f = _f(folder)
     return pd.DataFrame(
-        [("Signed", _v(f, "f000-042"), _v(f, "f000-043"), "contract investment"),
-         ("Filed", _v(f, "f000-047"), _v(f, "f000-048"), "filed (备案) amount"),
-         ("Invested (fixed assets)", math.nan, _v(f, "f000-036"), "completed fixed-asset investment"),
-         ("Put into production", _v(f, "f000-051"), math.nan, "value not reported")],
+        [("Signed", value("f000-042", f), value("f000-043", f), "contract investment"),
+         ("Filed", value("f000-047", f), value("f000-048", f), "filed (备案) amount"),
+         ("Invested (fixed assets)", math.nan, value("f000-036", f), "completed fixed-asset investment"),
+         ("Put into production", value("f000-051", f), math.nan, "value not reported")],
         columns=["stage", "projects", "value", "value_kind"]).set_index("stage")
 
 
@@ -232,9 +221,9 @@ def concentration(folder=None) -> dict:
     Small projects (< 1 亿元 each) average (signed_v - big_v) / (signed_n - big_n).
     """
     f = _f(folder)
-    n, v = _v(f, "f000-042"), _v(f, "f000-043")
-    bn_, bv = _v(f, "f000-044"), _v(f, "f000-046")
-    mn = _v(f, "f000-045")
+    n, v = value("f000-042", f), value("f000-043", f)
+    bn_, bv = value("f000-044", f), value("f000-046", f)
+    mn = value("f000-045", f)
     mega_min = mn * MEGA_FLOOR
     mega_max = bv - (bn_ - mn) * BIG_FLOOR
     small_n, small_v = n - bn_, v - bv
@@ -261,7 +250,7 @@ def checks(folder=None) -> pd.DataFrame:
     'sources disagree' or 'cannot be checked' (figures that cannot be set against each other). Money in 亿元 (as printed), shares in %, areas in 万 m².
     """
     f = _f(folder)
-    y = lambda fid: _v(f, fid) / YI  # noqa: E731
+    y = lambda fid: value(fid, f) / YI  # noqa: E731
     h = headline(folder)
     rows = []
 
@@ -282,35 +271,35 @@ def checks(folder=None) -> pd.DataFrame:
         ["f000-036", "f000-037", "f000-038", "f000-039", "f000-040", "f000-041"])
     # 3. growth of the parts' sum vs stated total growth
     g_parts = (parts / p20 - 1) * 100
-    add("Growth of the parts' sum = stated growth of the total", _v(f, "f000-037"), g_parts, "%",
-        "adds up" if abs(g_parts - _v(f, "f000-037")) < 0.05 else "gap",
+    add("Growth of the parts' sum = stated growth of the total", value("f000-037", f), g_parts, "%",
+        "adds up" if abs(g_parts - value("f000-037", f)) < 0.05 else "gap",
         ["f000-037", "f000-039", "f000-041"])
     # 4. signed: large projects within the total
     add("Value of projects of at least 1 亿元 ≤ total signed value", y("f000-043"), y("f000-046"), "亿元",
         "bound holds" if y("f000-046") <= y("f000-043") else "bound broken", ["f000-043", "f000-046"])
     # 5. remaining (small) projects below 1 亿 each
-    small_n = _v(f, "f000-042") - _v(f, "f000-044")
+    small_n = value("f000-042", f) - value("f000-044", f)
     small_v = y("f000-043") - y("f000-046")
     add(f"The {small_n:.0f} projects under 1 亿元: value < {small_n:.0f} × 1 亿元", small_n * 1.0, small_v, "亿元",
         "bound holds" if small_v < small_n else "bound broken", ["f000-042", "f000-043", "f000-044", "f000-046"])
     # 6. the large projects: at least 3 x 100 + 102 x 1
-    n_mega, n_big = _v(f, "f000-045"), _v(f, "f000-044")
+    n_mega, n_big = value("f000-045", f), value("f000-044", f)
     floor = n_mega * MEGA_FLOOR / YI + (n_big - n_mega) * BIG_FLOOR / YI
     add(f"Large projects' value ≥ {n_mega:.0f} × 100 亿元 + {n_big - n_mega:.0f} × 1 亿元", floor, y("f000-046"), "亿元",
         "bound holds" if y("f000-046") >= floor else "bound broken", ["f000-044", "f000-045", "f000-046"])
     # 7. filed: industrial within total
     add("Filed industrial projects ≤ all filed projects (value)", y("f000-048"), y("f000-050"), "亿元",
         "bound holds" if y("f000-050") <= y("f000-048") else "bound broken", ["f000-048", "f000-050"])
-    add("Filed industrial projects ≤ all filed projects (count)", _v(f, "f000-047"), _v(f, "f000-049"), "projects",
-        "bound holds" if _v(f, "f000-049") <= _v(f, "f000-047") else "bound broken", ["f000-047", "f000-049"])
+    add("Filed industrial projects ≤ all filed projects (count)", value("f000-047", f), value("f000-049", f), "projects",
+        "bound holds" if value("f000-049", f) <= value("f000-047", f) else "bound broken", ["f000-047", "f000-049"])
     # 8. new firms within projects put into production
-    add("New firms in production ≤ projects put into production", _v(f, "f000-051"), _v(f, "f000-052"), "count",
-        "bound holds" if _v(f, "f000-052") <= _v(f, "f000-051") else "bound broken", ["f000-051", "f000-052"])
+    add("New firms in production ≤ projects put into production", value("f000-051", f), value("f000-052", f), "count",
+        "bound holds" if value("f000-052", f) <= value("f000-051", f) else "bound broken", ["f000-051", "f000-052"])
     # 9. parks within city: signed value and large-project count
     add("Parks' signed value ≤ city's signed value (s000 二(三)1)", y("f000-074"), y("f000-043"), "亿元",
         "bound holds" if y("f000-043") <= y("f000-074") else "bound broken", ["f000-043", "f000-074"])
-    add("Parks' projects of ≥ 1 亿元 ≤ city's projects of > 1 亿元", _v(f, "f000-075"), _v(f, "f000-044"), "projects",
-        "bound holds" if _v(f, "f000-044") <= _v(f, "f000-075") else "bound broken", ["f000-044", "f000-075"])
+    add("Parks' projects of ≥ 1 亿元 ≤ city's projects of > 1 亿元", value("f000-075", f), value("f000-044", f), "projects",
+        "bound holds" if value("f000-044", f) <= value("f000-075", f) else "bound broken", ["f000-044", "f000-075"])
     # 10. output passed 1000 亿 for the first time: implied 2020 below 1000
     out20 = h.loc["output", "implied_2020"] / YI
     thr = y("f000-034")
@@ -318,7 +307,7 @@ def checks(folder=None) -> pd.DataFrame:
         "bound holds" if out20 < y("f000-034") < y("f000-033") else "bound broken",
         ["f000-033", "f000-034", "f000-035"])
     # 11. standard factory space: built in 2021 within the cumulative stock
-    sf21, sfcum, sfapr = _v(f, "f000-054") / 1e4, _v(f, "f000-062") / 1e4, _v(f, "f002-038") / 1e4
+    sf21, sfcum, sfapr = value("f000-054", f) / 1e4, value("f000-062", f) / 1e4, value("f002-038", f) / 1e4
     add("Standard-factory space built in 2021 ≤ cumulative stock (mid-2022, 'nearly')", sfcum, sf21, "万 m²",
         "bound holds" if sf21 <= sfcum else "bound broken", ["f000-054", "f000-062"])
     add("Stock in April 2021 (s002) + built in 2021 vs stock in mid-2022 (s000)", sfcum, sfapr + sf21, "万 m²",
@@ -326,10 +315,10 @@ def checks(folder=None) -> pd.DataFrame:
         "cannot be checked", ["f002-038", "f000-054", "f000-062"])
     # 12. share: implied 2020 share vs the 'under 40 %' baseline
     ic = implied_city(folder)
-    add(f"Parks' implied 2020 share (s000 growth, s002 city VA) vs 'under {_v(f, SHARE_BASELINE):.0f}%' (s001)",
-        _v(f, SHARE_BASELINE),
+    add(f"Parks' implied 2020 share (s000 growth, s002 city VA) vs 'under {value(SHARE_BASELINE, f):.0f}%' (s001)",
+        value(SHARE_BASELINE, f),
         ic["park_share_2020_implied"], "%",
-        "sources disagree" if ic["park_share_2020_implied"] >= _v(f, SHARE_BASELINE) else "bound holds",
+        "sources disagree" if ic["park_share_2020_implied"] >= value(SHARE_BASELINE, f) else "bound holds",
         ["f000-030", "f000-031", "f002-011", "f001-042"])
     # 13. clusters' VA within the implied city VA
     add("'3+3' clusters' value added ≤ implied city value added", ic["city_va_2021_implied"] / YI,
@@ -354,7 +343,6 @@ SPANS = {
 #: Platform entities that are programmes or the parks taken together, not places.
 NOT_PLACES = {"sg_parks", "coop_dongguan_shaoguan", "coop_guangzhou_shaoguan", "prog_ind_transformation_demo_zone"}
 SHORT_SUFFIXES = ("瑶族自治县", "区", "市", "县")
-ROLE_ORDER = ("lead", "priority", "hosts", "planned")
 
 
 def county_short_names(folder=None) -> dict:
@@ -474,7 +462,7 @@ def reforms(folder=None) -> pd.DataFrame:
     }
     rows = []
     for fid in REFORM_FACTS:
-        r = _row(f, fid)
+        r = fact(fid, f)
         vt = r["value_text"]
         shown = f"{r['value_reported']:g}" if any(ch.isdigit() for ch in vt) else f"{r['value_reported']:g} ({vt})"
         unit = {"个工作日": "working days", "亩": "mu", "个": "projects", "%": "%", "批": "batches"}.get(

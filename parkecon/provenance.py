@@ -29,17 +29,49 @@ def _facts(folder: str, stamp: str) -> pd.DataFrame:
     return f.merge(e, on="entity_id", how="left").merge(i, on="indicator_id", how="left").merge(s, on="source_id", how="left")
 
 
-def fact(fact_id: str, folder=None) -> pd.Series:
-    """One fact by id; a clear error when it does not exist."""
-    f = facts(folder).set_index("fact_id", drop=False)
-    if fact_id not in f.index:
-        raise KeyError(f"no fact {fact_id!r} in facts.csv")
-    return f.loc[fact_id]
+def fact(fact_id: str, facts: pd.DataFrame | None = None, folder=None, *, entity: str | None = None,
+         indicator: str | None = None, unit: str | None = None) -> pd.Series:
+    """One fact by id: the one way to read a fact, in the package and in the notebooks.
+
+    From `facts` when given (a frame from `pe.facts()`, indexed by fact_id or not, possibly
+    sorted or edited in place by a learner), else from the data. `entity`, `indicator` and
+    `unit` check that the id names the fact the caller means; a clear error otherwise.
+    """
+    if facts is None:
+        row = _by_id(folder).get(fact_id)
+        if row is None:
+            raise KeyError(f"no fact {fact_id!r} in facts.csv")
+        row = row.copy()
+    else:
+        if "fact_id" in facts.columns:
+            hit = facts[facts["fact_id"] == fact_id]
+        else:
+            hit = facts.loc[facts.index == fact_id]
+        if hit.empty:
+            raise KeyError(f"no fact {fact_id!r} in facts.csv")
+        row = hit.iloc[0].copy()
+        row["fact_id"] = fact_id
+    for column, expected in (("entity_id", entity), ("indicator_id", indicator), ("unit", unit)):
+        if expected is not None and row[column] != expected:
+            raise ValueError(f"fact {fact_id}: expected {column} {expected!r}, found {row[column]!r}")
+    return row
 
 
-def value(fact_id: str, folder=None) -> float:
-    """The value of one fact in base units (yuan, %, m², ...)."""
-    return float(fact(fact_id, folder)["value"])
+def value(fact_id: str, facts: pd.DataFrame | None = None, folder=None, **checks) -> float:
+    """The value of one fact in base units (yuan, %, m², ...); see `fact`."""
+    return float(fact(fact_id, facts, folder, **checks)["value"])
+
+
+def _by_id(folder=None) -> dict:
+    """{fact_id: row} of `facts()`, built once per state of the data (a notebook reads dozens)."""
+    folder = Path(folder) if folder else data_dir()
+    return _rows_by_id(str(folder), fingerprint(folder, ["facts", "entities", "indicators", "sources"]))
+
+
+@lru_cache(maxsize=4)
+def _rows_by_id(folder: str, stamp: str) -> dict:
+    f = _facts(folder, stamp)
+    return {fid: row for fid, row in zip(f["fact_id"], (r for _, r in f.iterrows()))}
 
 
 def _when(r) -> str:

@@ -59,12 +59,6 @@ def apply() -> None:
     warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
 
 
-def source_note(ax, text: str) -> None:
-    """Write a small source line under the axes (inside the figure)."""
-    ax.figure.text(0.0, -0.02, text, ha="left", va="top", fontsize=8, color="#555555",
-                   transform=ax.figure.transFigure, wrap=True)
-
-
 def mark_bounds(ax, xs, ys, qualifiers, horizontal: bool = False, colour: str = "#333333") -> None:
     """Draw an arrow beyond each value that is a bound ("more than" → arrow outwards).
 

@@ -18,6 +18,7 @@ import re
 import pandas as pd
 
 from .calc import LOWER_BOUNDS, UPPER_BOUNDS, bn
+from .provenance import fact, value
 from .style import PALETTE
 
 # ------------------------------------------------------------------ vocabulary
@@ -415,13 +416,6 @@ FLOWS = [
 ]
 
 
-def _fact_row(facts: pd.DataFrame, fact_id: str) -> pd.Series:
-    hit = facts[facts["fact_id"] == fact_id]
-    if hit.empty:
-        raise KeyError(f"no fact {fact_id!r}")
-    return hit.iloc[0]
-
-
 def flow_table(facts: pd.DataFrame) -> pd.DataFrame:
     """Projects, value and average value per project for each reported flow.
 
@@ -432,9 +426,9 @@ def flow_table(facts: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for key, label, pf, vf, kind in FLOWS:
-        v = _fact_row(facts, vf)
+        v = fact(vf, facts)
         assert v["unit"] == "元", f"{vf} is not in yuan"
-        p = _fact_row(facts, pf) if pf else None
+        p = fact(pf, facts) if pf else None
         if p is not None:
             assert p["unit"] in ("个",), f"{pf} is not a count of projects"
             assert p["qualifier"] == "exactly", f"{pf}: project count is not exact"
@@ -539,7 +533,7 @@ def models_table(facts: pd.DataFrame, partnerships: pd.DataFrame, measures: pd.D
             term = "; ".join(terms[pick])
         else:
             term = terms[pick]
-        figures = "; ".join(f"{desc}: {format_fact(_fact_row(facts, fid))}" for fid, desc in figs) or "none given"
+        figures = "; ".join(f"{desc}: {format_fact(fact(fid, facts))}" for fid, desc in figs) or "none given"
         out.append({"Model": name, "Term as printed": term, "Source": f"{r['source_id']} {r['locator']}",
                     "What it claims": claim, "Figures attached": figures,
                     "fact_ids": [fid for fid, _ in figs]})

@@ -260,6 +260,7 @@ def test_bound_arrows_only_for_bounds():
     plt.close(fig)
 
 
+@pytest.mark.filterwarnings("ignore:The inplace keyword")
 def test_pick_is_right_after_the_frame_is_sorted_in_place():
     """Learners sort and edit frames in place; a lookup must not remember row positions."""
     facts = pe.facts()

@@ -478,3 +478,16 @@ def test_source_dates_are_shown_as_precisely_as_known(built_book):
         assert f"<b>Date:</b> {pe.date_label(s.date, s.date_precision)}" in html, s.source_id
         if s.date_precision != "day":
             assert f"{s.date.day} {s.date:%B %Y}" not in html, s.source_id
+
+
+def test_one_way_to_read_a_fact_from_data_or_an_edited_frame():
+    import parkecon as pe
+
+    expected = pe.fact("f000-030")
+    assert expected["fact_id"] == "f000-030" and pe.value("f000-030") == float(expected["value"])
+    frame = pe.facts().sort_values("value")
+    assert pe.value("f000-030", frame) == pe.value("f000-030", frame.set_index("fact_id")) == expected["value"]
+    with pytest.raises(ValueError, match="expected indicator"):
+        pe.fact("f000-030", indicator="industrial_output")
+    with pytest.raises(KeyError, match="f999-999"):
+        pe.value("f999-999")

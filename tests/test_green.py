@@ -44,12 +44,12 @@ def test_every_named_fact_exists(raw):
     assert not missing, f"facts the green chapter reads are gone: {missing}"
 
 
-def test_row_checks_units(F):
-    assert green.row(F, "sg_site", "平方米")["fact_id"] == "f001-008"
+def test_fact_checks_units(F):
+    assert pe.fact(green.FACTS["sg_site"], F, unit="平方米")["fact_id"] == "f001-008"
     with pytest.raises(ValueError):
-        green.row(F, "sg_site", "亩")
+        pe.fact(green.FACTS["sg_site"], F, unit="亩")
     with pytest.raises(KeyError):
-        green.row(F, "f999-999")
+        pe.fact("f999-999", F)
 
 
 def test_circular_share_is_all_provincial_parks(F, raw):
@@ -242,10 +242,13 @@ def test_gaps_no_measured_outcomes(F):
 
 
 def test_period_label(F):
-    assert green.period_label(green.row(F, "cleaner_coverage_target")) == "by 2025"
-    assert green.period_label(green.row(F, "redline")) == "2016-2020"
-    assert green.period_label(green.row(F, "green_factories")) == "May 2022"
-    assert green.period_label(green.row(F, "air_good_days")) == "2020"
+    def label(key):
+        return green.period_label(pe.fact(green.FACTS[key], F))
+
+    assert label("cleaner_coverage_target") == "by 2025"
+    assert label("redline") == "2016-2020"
+    assert label("green_factories") == "May 2022"
+    assert label("air_good_days") == "2020"
 
 
 def test_years_between():

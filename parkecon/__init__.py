@@ -13,10 +13,10 @@ from .notebook import glue, setup
 from .figtext import alt_text
 from .paths import data_dir, repo_root
 from .provenance import date_label, fact, facts, provenance, rows_provenance, sources_table, value
-from . import calc, geo, style
+from . import calc, geo, sectors, style
 from .calc import bn, cagr, compound, implied_previous
 
 __all__ = [
     "DataValidationError", "Problem", "fingerprint", "load", "validate", "glue", "setup", "alt_text",
-    "data_dir", "repo_root", "date_label", "fact", "facts", "provenance", "rows_provenance", "sources_table", "value", "style", "calc", "geo", "bn", "cagr", "compound", "implied_previous",
+    "data_dir", "repo_root", "date_label", "fact", "facts", "provenance", "rows_provenance", "sources_table", "value", "style", "calc", "geo", "sectors", "bn", "cagr", "compound", "implied_previous",
 ]

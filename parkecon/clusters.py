@@ -23,6 +23,7 @@ import math
 
 import pandas as pd
 
+from . import sectors
 from .calc import LOWER_BOUNDS, UPPER_BOUNDS, bn
 
 SOURCE = "s000"
@@ -322,58 +323,6 @@ def data_centres(facts: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- places and sectors
 
-# Sector groups for the place × sector matrix. Sectors whose entity descends from one of
-# the six "3+3" clusters take that cluster's group; the rest are assigned here by hand.
-GROUPS = [
-    "Materials and metals", "Equipment and autos", "Light industry and textiles", "Electronics",
-    "Biomedicine and health", "Data, software, e-commerce", "Energy", "Mining, recycling, environment",
-    "Building materials, construction", "Agriculture and food", "Logistics and business services",
-    "Tourism and culture", "High-tech, unspecified",
-]
-CLUSTER_GROUP = {
-    "sg_adv_materials": "Materials and metals", "sg_adv_equipment": "Equipment and autos",
-    "sg_light_industry": "Light industry and textiles", "sg_electronics": "Electronics",
-    "sg_biomed": "Biomedicine and health", "sg_bigdata": "Data, software, e-commerce",
-}
-SECTOR_GROUP = {
-    # materials and metals
-    "sector_steel_new_materials": 0, "sector_nonferrous_functional_materials": 0, "sector_zinc_smelting": 0,
-    "sector_nonferrous_metals": 0, "sector_steel": 0, "sector_rare_earth": 0, "sector_nonferrous": 0,
-    "sector_new_materials": 0, "sector_chemicals": 0, "qy_copper_aluminium": 0, "qc_adv_materials": 0,
-    "sg_modern_steel": 0,
-    # equipment and autos
-    "sector_intelligent_equipment": 1, "sector_machinery": 1, "sector_smart_agri_forestry_equipment": 1,
-    "sector_auto_parts": 1, "qc_auto_parts": 1, "qc_adv_manufacturing": 1,
-    # light industry
-    "qc_textile_garment": 2, "sector_tobacco": 2, "sector_toys": 2,
-    # electronics
-    "sector_electronic_components": 3,
-    # biomedicine
-    "qc_biomed_health": 4,
-    # data, software, e-commerce
-    "qc_big_data": 5, "qc_live_ecommerce": 5, "sector_ecommerce": 5,
-    # energy
-    "sector_hydrogen": 6, "sector_new_energy": 6, "sector_pv": 6, "sector_wind": 6, "sector_hydropower": 6,
-    "sector_biomass_power": 6, "sector_power": 6, "sector_photovoltaic": 6, "qc_new_energy": 6,
-    "sg_lowcarbon_energy": 6,
-    # mining, recycling, environment
-    "sg_green_mining": 7, "sector_green_mining": 7, "sector_metal_recycling": 7, "sector_resource_recycling": 7,
-    "sector_energy_env_protection": 7,
-    # building materials and construction
-    "sector_new_building_materials": 8, "sector_building_materials": 8, "sector_construction": 8,
-    "sector_prefab_construction": 8,
-    # agriculture and food
-    "sector_orchid": 9, "sector_agri_processing": 9, "qc_qingyuan_chicken": 9, "qc_prepared_food": 9,
-    "qc_meat_processing": 9, "qc_simiao_rice": 9, "qc_agrifood": 9, "cluster_nanyue_yellow_chicken": 9,
-    # logistics and business services
-    "sector_tech_rnd": 10, "sector_modern_services": 10, "sector_tech_services": 10,
-    "sector_producer_services": 10, "sector_cold_chain_logistics": 10, "qc_modern_logistics": 10,
-    "qc_modern_services": 10,
-    # tourism and culture
-    "sector_tourism": 11, "sector_cultural_tourism": 11, "qc_culture_tourism": 11, "sector_eco_wellness": 11,
-    # unspecified
-    "sector_high_tech": 12,
-}
 
 # Rows of the matrix: (label, block, place ids). Places that the documents name only once
 # and that belong together are merged into one row; the label says how many.
@@ -425,23 +374,6 @@ ROLE_ORDER = ["hosts", "lead", "priority", "planned"]
 ROLE_LABELS = {"hosts": "hosts it now", "lead": "lead industry", "priority": "priority", "planned": "planned / to attract"}
 
 
-def sector_group(sector_id: str, entities: pd.DataFrame | dict) -> str:
-    """The readable group of a sector or cluster entity (see GROUPS); KeyError if unassigned.
-
-    ``entities`` is entities.csv or an already built {entity_id: parent_id} dict.
-    """
-    parents = entities if isinstance(entities, dict) else dict(zip(entities["entity_id"], entities["parent_id"]))
-    node, seen = sector_id, set()
-    while isinstance(node, str) and node not in seen:
-        if node in CLUSTER_GROUP:
-            return CLUSTER_GROUP[node]
-        if node in SECTOR_GROUP:
-            return GROUPS[SECTOR_GROUP[node]]
-        seen.add(node)
-        node = parents.get(node)
-    raise KeyError(f"sector {sector_id!r} has no group: add it to clusters.SECTOR_GROUP")
-
-
 def place_row(place_id: str) -> tuple[str, str]:
     """(row label, block) of a place in the matrix; KeyError if the place is not placed."""
     for label, block, ids in PLACE_ROWS:
@@ -457,7 +389,7 @@ def place_sector_links(park_sectors: pd.DataFrame, entities: pd.DataFrame) -> pd
     df["row"] = [r for r, _ in rb]
     df["block"] = [b for _, b in rb]
     parents = dict(zip(entities["entity_id"], entities["parent_id"]))
-    df["group"] = [sector_group(s, parents) for s in df["sector_id"]]
+    df["group"] = [sectors.group(s, parents) for s in df["sector_id"]]
     return df
 
 
@@ -473,7 +405,7 @@ def place_sector_matrix(park_sectors: pd.DataFrame, entities: pd.DataFrame) -> p
     for (blk, row, grp), g in links.groupby(["block", "row", "group"], sort=False):
         roles = set(g["role"])
         out.append({"block": blk, "row": row, "row_order": order[(row, blk)], "group": grp,
-                    "group_order": GROUPS.index(grp), "role": next(r for r in ROLE_ORDER if r in roles),
+                    "group_order": sectors.GROUPS.index(grp), "role": next(r for r in ROLE_ORDER if r in roles),
                     "roles": sorted(roles, key=ROLE_ORDER.index), "n": len(g), "link_ids": list(g["link_id"])})
     return pd.DataFrame(out).sort_values(["row_order", "group_order"]).reset_index(drop=True)
 

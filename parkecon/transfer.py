@@ -17,6 +17,7 @@ import re
 
 import pandas as pd
 
+from . import sectors
 from .calc import LOWER_BOUNDS, UPPER_BOUNDS, bn
 from .provenance import fact, value
 from .style import PALETTE
@@ -114,56 +115,6 @@ SIDES = {
     "qingcheng": {"label": "Qingcheng District (Qingyuan)", "sources": ["s003"]},
 }
 
-#: Broad sector groups (ours) so that the three sides' differently worded lists can be set
-#: side by side. Every sector or cluster the three sides name must appear here; the test
-#: checks that, so a new sector in the data forces a decision.
-SECTOR_GROUPS = {
-    "Electronics and components": [
-        "sg_electronics", "sg_electronics_bigdata", "sector_electronic_components_materials",
-        "sector_electronic_terminals", "sector_new_electronic_materials", "sector_pcb",
-        "sector_highend_components", "sector_smart_terminals", "sector_sputtering_targets",
-        "sector_ic_display", "sector_3c_terminals", "sector_auto_electronics",
-        "sector_cloud_iot_devices", "sector_electronic_components"],
-    "Data, software and e-commerce": [
-        "sg_bigdata", "sector_data_centres", "sector_software_outsourcing",
-        "sector_bigdata_applications", "sector_software_info_services", "qc_big_data",
-        "qc_live_ecommerce", "sector_ecommerce"],
-    "Biomedicine and health": [
-        "sg_biomed", "sg_355n_biomed_health", "sector_modern_tcm", "sector_biopharmaceuticals", "sector_patented_new_drugs",
-        "sector_chemical_apis", "sector_medical_devices", "sector_health_services",
-        "qc_biomed_health", "sector_bio_cosmetics_health_food", "sector_blood_products", "sector_api"],
-    "Materials, metals and mining": [
-        "sg_adv_materials", "qc_adv_materials", "qy_copper_aluminium", "sector_new_materials",
-        "sector_new_building_materials", "sector_nonferrous", "sector_rare_earth",
-        "sector_steel_new_materials", "sector_nonferrous_functional_materials",
-        "sector_metal_recycling", "sector_zinc_smelting", "sector_resource_recycling",
-        "sector_nonferrous_metals", "sg_modern_steel", "sector_steel", "sg_green_mining",
-        "sector_green_mining", "sector_building_materials", "sector_chemicals"],
-    "Equipment and automotive": [
-        "sg_adv_equipment", "sg_355n_equipment", "qc_adv_manufacturing", "sector_intelligent_equipment",
-        "sector_auto_parts", "qc_auto_parts", "sector_smart_agri_forestry_equipment",
-        "sector_machinery", "sg_disaster_prevention", "sg_river_shipping"],
-    "Light industry and textiles": [
-        "sg_light_industry", "qc_textile_garment", "sector_toys", "sector_tobacco"],
-    "Food and agriculture": [
-        "qc_agrifood", "qc_prepared_food", "qc_meat_processing", "qc_qingyuan_chicken",
-        "qc_simiao_rice", "cluster_nanyue_yellow_chicken", "sector_agri_processing",
-        "sg_modern_food", "sg_modern_agriculture", "sector_orchid", "sg_forestry_economy"],
-    "Energy and environment": [
-        "sector_energy_env_protection", "sector_hydrogen", "sector_new_energy", "sector_pv",
-        "sector_wind", "sector_hydropower", "sector_biomass_power", "qc_new_energy",
-        "sector_photovoltaic", "sg_lowcarbon_energy", "sector_power"],
-    "Tourism and wellness": [
-        "sector_tourism", "qc_culture_tourism", "sector_cultural_tourism", "sg_culture_tourism",
-        "sector_eco_wellness"],
-    "Logistics and business services": [
-        "qc_modern_services", "qc_modern_logistics", "sector_cold_chain_logistics",
-        "sg_modern_logistics", "sector_modern_services", "sector_tech_services",
-        "sector_producer_services", "sector_tech_rnd"],
-    "Construction": ["sector_construction", "sector_prefab_construction"],
-    "Other or unspecified": ["sector_high_tech", "sg_3plus3", "sg_355n", "sg_355n_n"],
-}
-_GROUP_OF = {s: g for g, members in SECTOR_GROUPS.items() for s in members}
 
 #: Mechanism types (ours), each found by patterns in a measure's verbatim Chinese quote or,
 #: where the quote is only part of the sentence, in a specific English phrase of its summary.
@@ -181,14 +132,6 @@ MECHANISMS = {
     "Named officer per project or firm": r"专员|首席服务官|落实到人|专人",
 }
 MECHANISM_CATEGORIES = {"mechanism", "investment_promotion", "planning", "policy", "services", "land", "platform"}
-
-
-def sector_group(sector_id: str) -> str:
-    """The broad group (ours) of a sector or cluster id; KeyError if it has none."""
-    try:
-        return _GROUP_OF[sector_id]
-    except KeyError:
-        raise KeyError(f"sector {sector_id!r} has no broad group in transfer.SECTOR_GROUPS") from None
 
 
 def side_of_source(source_id: str, sides: dict | None = None) -> str | None:
@@ -557,7 +500,7 @@ def wanted_sectors(park_sectors: pd.DataFrame, cluster_system: pd.DataFrame, sid
     t = pd.concat([a, b], ignore_index=True)
     t["side"] = t["source_id"].map(lambda s: side_of_source(s, sides))
     t = t.dropna(subset=["side"])
-    t["group"] = t["sector_id"].map(sector_group)
+    t["group"] = t["sector_id"].map(sectors.group)
     return t[["side", "sector_id", "group", "row_id", "table", "source_id"]].reset_index(drop=True)
 
 
@@ -566,7 +509,7 @@ def sector_matrix(wanted: pd.DataFrame, sides: dict | None = None) -> pd.DataFra
     sides = sides or SIDES
     m = (wanted.drop_duplicates(["side", "sector_id"]).groupby(["group", "side"]).size()
          .unstack(fill_value=0).reindex(columns=list(sides), fill_value=0))
-    order = [g for g in SECTOR_GROUPS if g in m.index and g != "Other or unspecified"]
+    order = [g for g in sectors.GROUPS if g in m.index]
     return m.reindex(order).fillna(0).astype(int)
 
 
@@ -651,7 +594,7 @@ def platforms_table(park_sectors: pd.DataFrame, partnerships: pd.DataFrame, enti
         if side is None:
             continue
         d = rows.setdefault((side, r["place_id"]), {"groups": set(), "partners": set(), "sources": set()})
-        d["groups"].add(sector_group(r["sector_id"]))
+        d["groups"].add(sectors.group(r["sector_id"]))
         d["sources"].add(f"{r['source_id']} {r['locator']}")
     for _, r in pp.iterrows():
         side = side_of_source(r["source_id"], sides)
@@ -676,13 +619,6 @@ def platforms_table(park_sectors: pd.DataFrame, partnerships: pd.DataFrame, enti
 
 
 # ------------------------------------------------------------------ provenance of non-fact rows
-
-def rows_provenance(rows: pd.DataFrame, title: str = "Sources of this figure"):
-    """The shared `parkecon.provenance.rows_provenance` (kept here for the chapter's calls)."""
-    from .provenance import rows_provenance as shared
-
-    return shared(rows, title)
-
 
 def partnership_rows(partnerships: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
     """partnerships.csv rows in the shape `rows_provenance` reads."""

@@ -85,6 +85,7 @@ MARK_BY_FIXTURE = {"built_book": "build", "site_url": "build", "second_build": "
                    "browser": "browser"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by mark
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for fixture, mark in MARK_BY_FIXTURE.items():

@@ -12,6 +12,7 @@ import pytest
 
 import parkecon as pe
 from parkecon import clusters as cl
+from parkecon import sectors
 from conftest import ROOT
 
 DATA = ROOT / "data"
@@ -220,16 +221,16 @@ def test_every_place_and_sector_is_placed(entities):
     ent = {r["entity_id"] for r in rows("entities")}
     assert set(placed) <= ent
     for r in links:
-        assert cl.sector_group(r["sector_id"], entities) in cl.GROUPS
+        assert sectors.group(r["sector_id"], entities) in sectors.GROUPS
 
 
 def test_sector_groups_follow_clusters(entities):
     # children of a 3+3 cluster inherit its group
-    assert cl.sector_group("sector_pcb", entities) == "Electronics"
-    assert cl.sector_group("sector_chemical_apis", entities) == "Biomedicine and health"
-    assert cl.sector_group("sector_data_centres", entities) == "Data, software, e-commerce"
+    assert sectors.group("sector_pcb", entities) == "Electronics"
+    assert sectors.group("sector_chemical_apis", entities) == "Biomedicine and health"
+    assert sectors.group("sector_data_centres", entities) == "Data, software, e-commerce"
     with pytest.raises(KeyError):
-        cl.sector_group("no_such_sector", entities)
+        sectors.group("no_such_sector", entities)
 
 
 def test_matrix_counts(entities):

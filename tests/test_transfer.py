@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import parkecon as pe
-from parkecon import transfer
+from parkecon import sectors, transfer
 from parkecon.paths import data_dir
 
 
@@ -177,7 +177,7 @@ def test_every_named_sector_has_a_group(tables):
     wanted = transfer.wanted_sectors(tables["park_sectors"], tables["cluster_system"], every_source)
     assert wanted["group"].notna().all()
     with pytest.raises(KeyError):
-        transfer.sector_group("no_such_sector")
+        sectors.group("no_such_sector")
 
 
 def test_sector_matrix_against_plain_pandas(tables):
@@ -185,15 +185,15 @@ def test_sector_matrix_against_plain_pandas(tables):
     m = transfer.sector_matrix(wanted)
     ps = pd.read_csv(data_dir() / "park_sectors.csv")
     cs = pd.read_csv(data_dir() / "cluster_system.csv")
-    elec = set(transfer.SECTOR_GROUPS["Electronics and components"])
+    elec = set(sectors.MEMBERS["Electronics"]) | {"sg_electronics"}
     named = set(ps.loc[ps["source_id"].isin(["s000", "s002"]) & ps["role"].isin(["lead", "priority", "planned"])
                        & ps["sector_id"].isin(elec), "sector_id"])
     named |= set(cs.loc[cs["source_id"].isin(["s000", "s002"]) & (cs["group"] != "n_other")
                         & cs["sector_id"].isin(elec), "sector_id"])
-    assert m.loc["Electronics and components", "shaoguan"] == len(named) > 0
+    assert m.loc["Electronics", "shaoguan"] == len(named) > 0
     # Qingcheng names no electronics; food and agriculture is its longest list
-    assert m.loc["Electronics and components", "qingcheng"] == 0
-    assert m["qingcheng"].idxmax() == "Food and agriculture"
+    assert m.loc["Electronics", "qingcheng"] == 0
+    assert m["qingcheng"].idxmax() == "Agriculture and food"
     # hosted-only sectors are not "wanted"
     hosted_only = set(ps.loc[(ps["source_id"] == "s004") & (ps["role"] == "hosts"), "sector_id"]) - set(
         ps.loc[(ps["source_id"] == "s004") & (ps["role"] != "hosts"), "sector_id"]) - set(
@@ -234,7 +234,23 @@ def test_platforms_table(tables):
 
 def test_rows_provenance_lists_every_row(tables):
     rows = transfer.partnership_rows(tables["partnerships"], tables["entities"])
-    html = transfer.rows_provenance(rows).data
+    html = pe.rows_provenance(rows).data
     assert html.startswith('<details class="provenance">')
     assert all(f"<code>{pid}</code>" in html for pid in tables["partnerships"]["partnership_id"])
     assert f"({len(rows)} rows)" in html
+
+
+def test_both_chapters_put_a_sector_in_the_same_group(tables):
+    """One grouping (parkecon.sectors) serves chapter 2's place-sector grid and this comparison."""
+    from parkecon import clusters
+
+    entities = pe.load("entities")
+    grid = clusters.place_sector_links(tables["park_sectors"], entities)
+    every_source = {"all": {"label": "all", "sources": ["s000", "s001", "s002", "s003", "s004"]}}
+    wanted = transfer.wanted_sectors(tables["park_sectors"], tables["cluster_system"], every_source)
+    in_grid = dict(zip(grid["sector_id"], grid["group"]))
+    shared = [(s, g) for s, g in zip(wanted["sector_id"], wanted["group"]) if s in in_grid]
+    assert len(shared) >= 20
+    for sector, group in shared:
+        assert in_grid[sector] == group, sector
+    assert not hasattr(transfer, "SECTOR_GROUPS") and not hasattr(clusters, "SECTOR_GROUP")

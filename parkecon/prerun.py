@@ -122,13 +122,21 @@ def _execute(args):
                           PARKECON_READS_ROOT=str(src.resolve()))
         cwd = Path(tmp, "cwd") if job.in_temp else job.path.parent
         cwd.mkdir(exist_ok=True)
-        result = single_nb_execution(job.notebook, cwd=str(cwd), allow_errors=job.allow_errors,
-                                     timeout=job.timeout, meta_override=True)
+        for attempt in (1, 2):
+            log.write_text("", encoding="utf-8")
+            try:
+                result = single_nb_execution(job.notebook, cwd=str(cwd), allow_errors=job.allow_errors,
+                                             timeout=job.timeout, meta_override=True)
+                break
+            except Exception as exc:  # the kernel itself failed (died at start, lost its ports): try once more
+                if attempt == 2:
+                    return job.notebook, f"kernel failed: {exc!r}", 0.0, []
         reads = records.parse_reads(log.read_text(encoding="utf-8"))
     return job.notebook, (None if result.err is None else repr(result.err)), result.time, reads
 
 
-def execute(jobs: list[Job], src: Path, cache_dir: Path, env_key: str, workers: int | None = None) -> dict[str, float]:
+def execute(jobs: list[Job], src: Path, cache_dir: Path, env_key: str, workers: int | None = None,
+            log=print) -> dict[str, float]:
     """Execute `jobs` in parallel into the cache; return {docname: seconds} of those that succeeded."""
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
@@ -146,5 +154,7 @@ def execute(jobs: list[Job], src: Path, cache_dir: Path, env_key: str, workers: 
                 c.cache_notebook_bundle(CacheBundleIn(nb, str(job.path.resolve()), data=data),
                                         check_validity=False, overwrite=True)
                 done[job.docname] = round(secs, 2)
+            else:
+                log(f"{job.docname} failed here ({err[:200]}); myst-nb executes it again while reading")
     done["_wall"] = round(time.perf_counter() - t0, 2)
     return done

@@ -90,7 +90,7 @@ def _builder_inited(app) -> None:
     jobs = prerun.plan(src, cache_dir, app.env.myst_config, nb_config, env_key, log=lambda m: logger.info(f"[parkecon] {m}"))
     for job in jobs:
         logger.info(f"[parkecon] executing {job.docname}: {job.reason}")
-    ran = prerun.execute(jobs, src, cache_dir, env_key)
+    ran = prerun.execute(jobs, src, cache_dir, env_key, log=lambda m: logger.info(f"[parkecon] {m}"))
     if jobs:
         logger.info(f"[parkecon] executed {len(ran) - 1} notebook(s) in parallel in {ran['_wall']} s")
     # every page whose notebook executes in this build must be read again, whether or not

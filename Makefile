@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 STRICT := -W -n --keep-going
 
-.PHONY: book test lab validate learner bench publish clean pins check-setup
+.PHONY: book test lab validate learner bench publish clean pins check-setup pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ book: $(STAMP)
 	$(BIN)/python -m parkecon validate
 	$(JB) build . $(STRICT)
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+## pdf: the print edition, one PDF per edition in _build/pdf/ (needs TeX: the Debian packages it names)
+pdf: $(STAMP)
+	$(BIN)/python -m parkecon validate
+	$(BIN)/python tools/pdf.py
 
 ## test: the whole test suite (builds the book as part of it)
 test: $(STAMP)

@@ -7,7 +7,7 @@ _declared: set[str] | None = None
 
 
 def setup(uses: list[str] | tuple[str, ...]) -> None:
-    """Prepare a notebook: figure style, inline PNG output, pandas display, fixed seeds.
+    """Prepare a notebook: figure style, inline PNG (and PDF) output, pandas display, fixed seeds.
 
     `uses` names the data tables the notebook reads. It is enforced (loading any other
     table raises) and read by the build, which re-executes a notebook when one of its
@@ -36,8 +36,10 @@ def setup(uses: list[str] | tuple[str, ...]) -> None:
         ip = get_ipython()
         if ip is not None:
             ip.run_line_magic("matplotlib", "inline")
-            ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
-            ip.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'metadata': {'Software': None}}")
+            # PNG for the site, PDF (vector) for the print edition; no dates, so outputs are reproducible
+            ip.run_line_magic("config", "InlineBackend.figure_formats = ['png', 'pdf']")
+            ip.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', "
+                                        "'metadata': {'Software': None, 'CreationDate': None}}")
     except Exception:  # pragma: no cover - outside IPython nothing to configure
         pass
 

@@ -14,12 +14,15 @@ dictionary); LaTeX cannot use HTML, so for the LaTeX builder only:
 5. the title page gets the version, the root page its heading (jupyter-book #1932) and
    the preamble loses ucharclasses, which clashes with xeCJK.
 
-On the site, every page's download menu links the PDF of the edition, when it was built
-(see `tools/pdf.py`), and the introduction's "PDF edition" note is filled in.
+On the site, once a PDF has been built (`make pdf`, tools/pdf.py), every page's download
+menu links it, the introduction's section "The print edition" links it, and the HTML build
+copies it into the site (_build/html/pdf/).
 """
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,9 +31,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-# The PDF of each edition, relative to the site's root (tools/pdf.py copies it there).
-PDF_DIR = "pdf"
-EDITIONS = {"en": "parks-clusters-transfer-en.pdf"}
+PDF_DIR = "pdf"  # the PDFs' folder in the site
 
 # ---------------------------------------------------------------------------------------
 # A small HTML tree
@@ -328,6 +329,7 @@ class LatexEdition(SphinxPostTransform):
     builders = ("latex",)
 
     def run(self, **kwargs) -> None:
+        self.config.numfig_secnum_depth = 2  # see _builder_inited; the environment is saved by now
         for raw in list(self.document.findall(nodes.raw)):
             if "html" in raw.get("format", "").split():
                 new = html_to_nodes(raw.astext())
@@ -432,6 +434,11 @@ def _tex_escape(text: str) -> str:
 def _builder_inited(app) -> None:
     if app.builder.name != "latex":
         return
+    # sphinx-jupyterbook-latex sets numfig_secnum_depth to 2: with parts on top, figures are
+    # then numbered per chapter (Fig. 1.3) as on the site, where the value is 1. The reading
+    # environment keeps the site's value, or Sphinx would read every page again each time the
+    # LaTeX and HTML builds alternate; the LaTeX writer gets 2 (LatexEdition, after reading).
+    app.config.numfig_secnum_depth = 1
     src = Path(app.srcdir)
     ctx = app.builder.context
     ctx["release"] = _tex_escape(book_version(src))
@@ -455,7 +462,88 @@ def _builder_inited(app) -> None:
                                   % (title, title, title, title))
 
 
+# ---------------------------------------------------------------------------------------
+# The site links the PDF
+
+
+def built_editions(pdf_dir: Path) -> list[dict]:
+    """The PDF editions built by tools/pdf.py, from the summary it writes next to each PDF."""
+    out = []
+    for summary in sorted(pdf_dir.glob("*.json")):
+        info = json.loads(summary.read_text(encoding="utf-8"))
+        pdf = summary.with_suffix(".pdf")
+        if pdf.is_file() and info.get("edition"):
+            out.append({"lang": info["edition"], "file": pdf.name, "pages": info.get("pages"), "bytes": info.get("bytes")})
+    return out
+
+
+def _config_inited(app, config) -> None:
+    # a value of the html kind: when an edition's PDF appears, changes or goes, every page
+    # is written again (not re-read) with or without its link
+    config.parkecon_pdf_editions = built_editions(Path(app.outdir).parent / "pdf")
+
+
+def _pdf_href(docname: str, name: str) -> str:
+    return "../" * docname.count("/") + f"{PDF_DIR}/{name}"
+
+
+def _describe(ed: dict) -> str:
+    return f"{ed['pages']} pages, {ed['bytes'] / 2**20:.1f} MB" if ed.get("pages") and ed.get("bytes") else "PDF"
+
+
+def _intro_link(app, doctree, docname) -> None:
+    """On the site, the introduction's section on the print edition links the PDF."""
+    if app.builder.format != "html" or docname != app.config.root_doc:
+        return
+    editions = app.config.parkecon_pdf_editions
+    for section in doctree.findall(nodes.section):
+        if "print-edition" not in section["ids"] and "print-edition" not in section.get("names", []):
+            continue
+        if editions:
+            par = nodes.paragraph("", "Download: ")
+            for i, ed in enumerate(editions):
+                if i:
+                    par += nodes.Text("; ")
+                par += nodes.reference("", ed["file"], refuri=_pdf_href(docname, ed["file"]),
+                                       classes=["pdf-edition-link"])
+                par += nodes.Text(f" ({_describe(ed)})")
+            par += nodes.Text(".")
+        else:
+            par = nodes.paragraph("", "This copy of the site was built without it.")
+        section += par
+
+
+def _download_menu(app, pagename, templatename, context, doctree) -> None:
+    """Every page's download menu offers the whole book as a PDF, next to the page's own files."""
+    editions = app.config.parkecon_pdf_editions
+    if not editions:
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            for ed in editions:
+                group["buttons"].append({
+                    "type": "link", "url": context["pathto"](f"{PDF_DIR}/{ed['file']}", 1),
+                    "text": "book .pdf", "tooltip": f"Download the whole book as a PDF ({_describe(ed)})",
+                    "icon": "fas fa-book", "label": "download-book-pdf-button"})
+
+
+def _copy_pdfs(app, exception) -> None:
+    """The site carries the PDFs it links."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for ed in app.config.parkecon_pdf_editions:
+        src = Path(app.outdir).parent / "pdf" / ed["file"]
+        dst = Path(app.outdir) / PDF_DIR / ed["file"]
+        dst.parent.mkdir(exist_ok=True)
+        shutil.copy2(src, dst)
+
+
 def setup(app):
     app.add_post_transform(LatexEdition)
-    app.connect("builder-inited", _builder_inited)
+    app.add_config_value("parkecon_pdf_editions", [], "html")
+    app.connect("config-inited", _config_inited)
+    app.connect("builder-inited", _builder_inited, priority=600)  # after sphinx-jupyterbook-latex
+    app.connect("doctree-resolved", _intro_link)
+    app.connect("html-page-context", _download_menu, priority=600)  # after the theme fills the menu
+    app.connect("build-finished", _copy_pdfs)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

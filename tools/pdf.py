@@ -9,9 +9,9 @@ any of the quality gates:
 - a box that runs past the text block by more than OVERFULL_PT (tables, figures, lines),
 - a font that is not embedded in the PDF (`pdffonts`).
 
-The PDF is then copied into the site (_build/html/pdf/), which links it from every page's
-download menu and from the introduction. A summary (pages, figures, timings) is written
-next to it as <name>.json. Where a TeX tool, package or font is missing, the build stops
+A summary (pages, figures, timings) is written next to each PDF as <name>.json. The HTML
+build that `make pdf` runs next finds them there, links them from every page's download
+menu and from the introduction, and copies them into the site (latex/parkecon_latex.py). Where a TeX tool, package or font is missing, the build stops
 with one line naming the Debian packages to install.
 """
 from __future__ import annotations
@@ -158,20 +158,6 @@ def build(edition: Edition) -> dict:
     return summary
 
 
-def publish(site: Path) -> list[Path]:
-    """Copy every built PDF into the site (when it has been built)."""
-    if not site.is_dir():
-        return []
-    (site / "pdf").mkdir(exist_ok=True)
-    out = []
-    for edition in EDITIONS:
-        pdf = ROOT / "_build" / "pdf" / f"{edition.name}.pdf"
-        if pdf.is_file():
-            shutil.copy2(pdf, site / "pdf" / pdf.name)
-            out.append(site / "pdf" / pdf.name)
-    return out
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="only check that the TeX tools are installed")
@@ -189,8 +175,6 @@ def main() -> int:
         print(f"{s['pdf']}: {s['pages']} pages, {s['figures']} figures, {s['bytes'] / 2**20:.1f} MB; "
               f"LaTeX sources {s['sphinx_latex_s']} s, xelatex {s['xelatex_s']} s, "
               f"total {time.perf_counter() - t0:.1f} s")
-    for copied in publish(ROOT / "_build" / "html"):
-        print(f"copied into the site: {copied.relative_to(ROOT)}")
     return 0
 
 

@@ -11,8 +11,9 @@ any of the quality gates:
 
 A summary (pages, figures, timings) is written next to each PDF as <name>.json. The HTML
 build that `make pdf` runs next finds them there, links them from every page's download
-menu and from the introduction, and copies them into the site (latex/parkecon_latex.py). Where a TeX tool, package or font is missing, the build stops
-with one line naming the Debian packages to install.
+menu and from the introduction, and copies them into the site (parkecon/machinery/latex.py).
+Where a TeX tool, package or font is missing, the build stops with one line naming the
+Debian packages to install.
 """
 from __future__ import annotations
 
@@ -41,10 +42,10 @@ class Edition:
     name: str                  # file name of the PDF, without .pdf
     config: str | None = None  # extra jupyter-book config (a translated edition's settings)
 
-    def build_dir(self) -> Path:
+    def build_dir(self, root: Path) -> Path:
         # the default edition uses the book's own _build (and its execution cache); another
         # edition gets its own folder, cache included (the cache does not key on the language)
-        return ROOT / "_build" if self.config is None else ROOT / "_build" / "editions" / self.lang / "_build"
+        return root / "_build" if self.config is None else root / "_build" / "editions" / self.lang / "_build"
 
 
 # Add the Chinese edition here once it exists, e.g.
@@ -60,7 +61,7 @@ NEEDS_TEX_FILES = {"xeCJK.sty": "texlive-lang-chinese", "ctexhook.sty": "texlive
                    "fncychap.sty": "texlive-latex-extra", "tabulary.sty": "texlive-latex-extra",
                    "pgfplots.sty": "texlive-latex-extra", "changepage.sty": "texlive-latex-extra",
                    "ucharclasses.sty": "texlive-xetex", "unicode-math.sty": "texlive-xetex",
-                   "polyglossia.sty": "texlive-xetex", "cmap.sty": "texlive-latex-recommended",
+                   "polyglossia.sty": "texlive-xetex", "cmap.sty": "texlive-latex-extra",
                    "pzdr.tfm": "texlive-fonts-recommended"}
 NEEDS_FONTS = {"FreeSerif": "fonts-freefont-otf", "Noto Serif CJK SC": "fonts-noto-cjk",
                "Noto Sans CJK SC": "fonts-noto-cjk"}
@@ -90,8 +91,9 @@ def missing_packages() -> list[str]:
 def log_problems(log: str) -> list[str]:
     """The problems in a LaTeX log that fail the build, one line each."""
     problems = []
-    for m in re.finditer(r"Missing character: There is no (.+?) in font (.+?)!", log):
-        problems.append(f"missing character: {m.group(1)} in font {m.group(2)}")
+    for m in re.finditer(r"Missing character: There is no (.+?) in font ([^!]+)!", log):
+        font = " ".join(m.group(2).replace("\n", "").split())
+        problems.append(f"missing character: {m.group(1)} in font {font}")
     for m in re.finditer(r"LaTeX Warning: (Reference|Citation|Hyper reference) [`'](.+?)' on page (\d+) undefined", log):
         problems.append(f"undefined {m.group(1).lower()}: {m.group(2)} (page {m.group(3)})")
     for m in re.finditer(r"Overfull \\([hv])box \(([\d.]+)pt too (?:wide|high)\) (in paragraph at lines \d+--\d+|"
@@ -129,29 +131,31 @@ def run(cmd: list[str], cwd: Path, what: str, env: dict | None = None) -> float:
     return time.perf_counter() - t0
 
 
-def build(edition: Edition) -> dict:
-    build_dir = edition.build_dir()
+def build(edition: Edition, root: Path = ROOT) -> dict:
+    """Build one edition's PDF into root/_build/pdf/; exit naming the problems if a gate fails."""
+    build_dir = edition.build_dir(root)
     latex = build_dir / "latex"
-    cmd = [str(BIN / "jupyter-book"), "build", str(ROOT), "--builder", "latex", *STRICT]
+    cmd = [str(BIN / "jupyter-book"), "build", str(root), "--builder", "latex", *STRICT]
     if edition.config:
-        cmd += ["--config", str(ROOT / edition.config), "--path-output", str(build_dir.parent)]
-    sphinx_s = run(cmd, ROOT, f"LaTeX sources of the {edition.lang} edition (jupyter-book --builder latex)")
+        cmd += ["--config", str(root / edition.config), "--path-output", str(build_dir.parent)]
+    sphinx_s = run(cmd, root, f"LaTeX sources of the {edition.lang} edition (jupyter-book --builder latex)",
+                   env={"PARKECON_ROOT": str(root)})
     tex = latex / "book.tex"
     for stale in ("book.pdf", "book.xdv"):  # latexmk must typeset the new sources
         (latex / stale).unlink(missing_ok=True)
     tex_s = run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", tex.name],
-                latex, f"xelatex on {tex}")
+                latex, f"xelatex on {tex}", env={"max_print_line": "10000"})  # one log line per message
     pdf = latex / "book.pdf"
     log = (latex / "book.log").read_text(encoding="utf-8", errors="replace")
     problems = log_problems(log) + [f"font not embedded: {f}" for f in unembedded_fonts(pdf)]
     if problems:
         shown = "\n  ".join(problems[:40]) + (f"\n  ... and {len(problems) - 40} more" if len(problems) > 40 else "")
         sys.exit(f"the {edition.lang} PDF fails {len(problems)} quality check(s) (see {latex / 'book.log'}):\n  {shown}")
-    out_dir = ROOT / "_build" / "pdf"
+    out_dir = root / "_build" / "pdf"
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{edition.name}.pdf"
     shutil.copy2(pdf, target)
-    summary = {"edition": edition.lang, "pdf": str(target.relative_to(ROOT)), "pages": pdf_pages(target),
+    summary = {"edition": edition.lang, "pdf": str(target.relative_to(root)), "pages": pdf_pages(target),
                "figures": len(re.findall(r"\\begin\{figure\}", tex.read_text(encoding="utf-8"))),
                "bytes": target.stat().st_size, "sphinx_latex_s": round(sphinx_s, 1), "xelatex_s": round(tex_s, 1)}
     (out_dir / f"{edition.name}.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
@@ -161,6 +165,7 @@ def build(edition: Edition) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="only check that the TeX tools are installed")
+    ap.add_argument("--root", type=Path, default=ROOT, help="the book's folder (default: this repository)")
     args = ap.parse_args()
     missing = missing_packages()
     if missing:
@@ -171,7 +176,7 @@ def main() -> int:
         return 0
     for edition in EDITIONS:
         t0 = time.perf_counter()
-        s = build(edition)
+        s = build(edition, args.root.resolve())
         print(f"{s['pdf']}: {s['pages']} pages, {s['figures']} figures, {s['bytes'] / 2**20:.1f} MB; "
               f"LaTeX sources {s['sphinx_latex_s']} s, xelatex {s['xelatex_s']} s, "
               f"total {time.perf_counter() - t0:.1f} s")

@@ -253,6 +253,7 @@ LINE = 86  # characters of body text in a line of the text block, about (A4, 10 
 PAD = 3    # the cell's padding, in characters
 SIZES = [(1.0, ""), (0.9, r"\small"), (0.8, r"\footnotesize"), (0.7, r"\scriptsize")]
 BREAK_AFTER = re.compile(r"(?<=[_/])(?=.)")
+CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 
 
 def _entry_measure(entry: nodes.Element) -> tuple[float, float]:
@@ -267,6 +268,8 @@ def _entry_measure(entry: nodes.Element) -> tuple[float, float]:
             pieces = [p for w in re.split(r"[\s\u2e80-\u9fff\uff00-\uffef]+|(?<=-)", text.astext())
                   for p in (BREAK_AFTER.split(w) if len(w) > 12 else [w])]
         word = max([word] + [_weight(p, mono) for p in pieces])
+    if CJK.search(entry.astext()):  # Chinese breaks anywhere, but a column of it needs room to read
+        word = max(word, min(whole, 16))
     return whole, word
 
 

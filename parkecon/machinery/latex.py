@@ -256,8 +256,9 @@ BREAK_AFTER = re.compile(r"(?<=[_/])(?=.)")
 CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 
 
-def _entry_measure(entry: nodes.Element) -> tuple[float, float]:
-    """(whole text, longest unbreakable piece) of a table cell, in Latin characters."""
+def _entry_measure(entry: nodes.Element) -> tuple[float, float, float]:
+    """(whole text, longest unbreakable piece, room wished for) of a table cell, in Latin
+    characters: Chinese breaks between any two characters, but reads badly two to a line."""
     whole, word = 0.0, 0.0
     for text in entry.findall(nodes.Text):
         mono = isinstance(text.parent, nodes.literal)
@@ -266,11 +267,10 @@ def _entry_measure(entry: nodes.Element) -> tuple[float, float]:
             pieces = [p for w in text.astext().split() for p in (BREAK_AFTER.split(w) if len(w) > 12 else [w])]
         else:
             pieces = [p for w in re.split(r"[\s\u2e80-\u9fff\uff00-\uffef]+|(?<=-)", text.astext())
-                  for p in (BREAK_AFTER.split(w) if len(w) > 12 else [w])]
+                      for p in (BREAK_AFTER.split(w) if len(w) > 12 else [w])]
         word = max([word] + [_weight(p, mono) for p in pieces])
-    if CJK.search(entry.astext()):  # Chinese breaks anywhere, but a column of it needs room to read
-        word = max(word, min(whole, 16))
-    return whole, word
+    wish = max(word, min(whole, 16)) if CJK.search(entry.astext()) else word
+    return whole, word, wish
 
 
 def estimate_widths(table: nodes.table, small: bool = False) -> tuple[list[int], str] | None:
@@ -280,22 +280,25 @@ def estimate_widths(table: nodes.table, small: bool = False) -> tuple[list[int],
     if group is None:
         return None
     ncols = int(group["cols"])
-    lo, hi = [1.0] * ncols, [1.0] * ncols
+    lo, wish, hi = [1.0] * ncols, [1.0] * ncols, [1.0] * ncols
     for row in group.findall(nodes.row):
         col = 0
         for entry in row.children:
             span = 1 + int(entry.get("morecols", 0))
             if span == 1 and col < ncols:
-                whole, word = _entry_measure(entry)
+                whole, word, wished = _entry_measure(entry)
                 bold = 1.15 if isinstance(row.parent, nodes.thead) else 1.0
                 lo[col] = max(lo[col], min(word * bold, 30) + PAD)
+                wish[col] = max(wish[col], min(wished * bold, 30) + PAD)
                 hi[col] = max(hi[col], min(whole * bold, 60) + PAD)
             col += span
-    hi = [max(h, l) for h, l in zip(hi, lo)]
     # the largest type size at which every column holds its longest word
     sizes = SIZES[1:] if small else SIZES  # tables of data (notebook outputs) are set small
     scale, size = next(((f, cmd) for f, cmd in sizes if sum(lo) * f <= LINE), sizes[-1])
     line = LINE / scale
+    if sum(wish) <= line:  # room for the Chinese columns too
+        lo = wish
+    hi = [max(h, l) for h, l in zip(hi, lo)]
     if sum(hi) <= line:
         widths = hi
     elif sum(lo) >= line:

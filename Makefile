@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 STRICT := -W -n --keep-going
 
-.PHONY: book test test-fast lab validate learner bench publish clean pins check-setup
+.PHONY: book test test-fast lab validate learner bench publish clean pins check-setup pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ book: $(STAMP)
 	$(BIN)/python -m parkecon validate
 	$(JB) build . $(STRICT)
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+## pdf: the print edition, one PDF per edition in _build/pdf/ (needs TeX: the Debian packages it
+## names), then the site again, which links the PDF and carries a copy (_build/html/pdf/)
+pdf: $(STAMP)
+	$(BIN)/python -m parkecon validate
+	$(BIN)/python tools/pdf.py
+	$(JB) build . $(STRICT)
+	@echo "The PDF is in $(CURDIR)/_build/pdf/ and in the site, $(CURDIR)/_build/html/pdf/"
 
 ## test: the whole test suite (builds the book as part of it)
 test: $(STAMP)

@@ -25,7 +25,8 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## lab: JupyterLab on the notebooks (open a .md file as a notebook)
+## lab: JupyterLab on the MyST sources (right-click a .md file: Open With > Jupytext Notebook);
+## jupyterlab-myst (pinned) renders their Markdown cells, see book/how-to-use.md for what stays raw
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
@@ -38,9 +39,9 @@ pins:
 clean:
 	rm -rf _build
 
-## learner: the workshop's learner notebooks (solutions removed) and zip, in _build/learner/
-learner: $(STAMP)
-	$(BIN)/python -c "import parkecon.learner as l, pathlib; print(l.build(pathlib.Path('.').resolve()))"
+## learner: the workshop kit and zip, in _build/learner/ (written by the build, from the executed chapters)
+learner: book
+	@echo "The kit is at $(CURDIR)/_build/learner/parkecon-workshop.zip"
 
 ## check-setup: the attendees' set-up check
 check-setup: $(STAMP)

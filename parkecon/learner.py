@@ -202,6 +202,9 @@ class Chapter:
 
         text = NUMREF.sub(numref, text)
         text = DOC.sub(doc, text)
+        # JupyterLab's Markdown starts an ordered list at "2025. " even inside a paragraph
+        # (CommonMark, and so the book, does not): escape the full stop after a year there
+        text = re.sub(r"(?<=[^\n]\n)([ \t]*\d{4})\.(?=[ \t])", r"\1\\.", text)
         left = ANY_ROLE.findall(text) + ANY_FENCE.findall(text)
         if left:
             raise ValueError(f"{self.docname}: MyST markup the kit cannot render: {left[:3]}")

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 STRICT := -W -n --keep-going
 
-.PHONY: book test lab validate learner bench publish clean pins check-setup
+.PHONY: book test lab validate learner bench bench-kit publish clean pins check-setup
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,12 @@ check-setup: $(STAMP)
 	$(BIN)/python check_setup.py
 
 ## bench: speed and size, measured on a temporary copy; writes _build/bench.json and _build/bench.md
+## (includes the workshop kit: size, install time, unzip to first notebook executed; alone: make bench-kit)
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+
+bench-kit: $(STAMP)
+	$(BIN)/python tools/bench.py --kit-only
 
 ## publish: strict build, then push _build/html to the gh-pages branch
 publish: book

@@ -153,6 +153,11 @@ def test_setup_check_fails_on_a_broken_environment(kit, tmp_path):
     assert re.search(r"^FAIL  data files present .*events\.csv", out, re.M)
     assert re.search(r"^FAIL  data files match their checksums .*facts\.csv", out, re.M)
     assert re.search(r"^PASS  Python 3\.11", out, re.M)
+    fails = [l for l in out.splitlines() if l.startswith("FAIL")]
+    assert len(fails) >= 3 and all("  -> fix: " in l for l in fails), fails
+    assert all(("-m pip install --no-deps -r requirements.txt" in l) for l in fails if "pandas" in l)
+    assert "unzip the workshop kit again" in next(l for l in fails if "data files present" in l)
+    assert "bash" not in out and "make " not in out, "the kit's fixes need neither bash nor make"
     assert "s3cr3t-value-123" not in out + proc.stderr
     assert "failed -- show this to a helper" in out.strip().splitlines()[-1]
 

@@ -408,7 +408,8 @@ def build(root: Path, out: Path | None = None, cache_dir: Path | None = None) ->
     for name in KIT_FILES:
         if (root / name).is_file():
             shutil.copy2(root / name, kit / name)
-    shutil.copy2(root / KIT_PINS, kit / "requirements.txt")
+    # the kit's own pins; a bare copy of the book without them (as some tests make) ships the book's
+    shutil.copy2(root / KIT_PINS if (root / KIT_PINS).is_file() else root / "requirements.txt", kit / "requirements.txt")
     (kit / "README.txt").write_text(README.format(base=site_url(root)), encoding="utf-8")
     files = sorted(p for p in kit.rglob("*") if p.is_file())
     manifest = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(kit).as_posix()}\n"

@@ -188,7 +188,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
         book.mkdir()
-        for name in ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "pyproject.toml", "check_setup.py"]:
+        for name in ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "requirements-kit.txt",
+                     "pyproject.toml", "check_setup.py"]:
             shutil.copy2(ROOT / name, book / name)
         for folder in ["book", "notebooks", "data", "parkecon"]:
             shutil.copytree(ROOT / folder, book / folder, ignore=shutil.ignore_patterns("__pycache__"))

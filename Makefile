@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 STRICT := -W -n --keep-going
 
-.PHONY: book test test-fast lab validate learner bench publish clean pins check-setup pdf
+.PHONY: book test test-fast lab validate learner bench bench-kit publish clean pins check-setup pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,8 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not build and not browser and not kernel" -q
 
-## lab: JupyterLab on the notebooks (open a .md file as a notebook)
+## lab: JupyterLab on the MyST sources (right-click a .md file: Open With > Jupytext Notebook);
+## jupyterlab-myst (pinned) renders their Markdown cells, see book/how-to-use.md for what stays raw
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
@@ -50,17 +51,21 @@ pins:
 clean:
 	rm -rf _build
 
-## learner: the workshop's learner notebooks (solutions removed) and zip, in _build/learner/
-learner: $(STAMP)
-	$(BIN)/python -c "import parkecon.learner as l, pathlib; print(l.build(pathlib.Path('.').resolve()))"
+## learner: the workshop kit and zip, in _build/learner/ (written by the build, from the executed chapters)
+learner: book
+	@echo "The kit is at $(CURDIR)/_build/learner/parkecon-workshop.zip"
 
 ## check-setup: the attendees' set-up check
 check-setup: $(STAMP)
 	$(BIN)/python check_setup.py
 
 ## bench: speed and size, measured on a temporary copy; writes _build/bench.json and _build/bench.md
+## (includes the workshop kit: size, install time, unzip to first notebook executed; alone: make bench-kit)
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+
+bench-kit: $(STAMP)
+	$(BIN)/python tools/bench.py --kit-only
 
 ## publish: strict build, then push _build/html to the gh-pages branch
 publish: book

@@ -105,6 +105,7 @@ def test_toc_is_read_by_the_toc_parser(tmp_path):
         root: intro
         parts:
           - caption: Analyses
+            numbered: true
             chapters:
               - file: notebooks/a.md
               # - file: notebooks/commented-out

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .learner import chapters, exercises
+from .machinery.learner import chapters, exercises
 
 WALK_RE = re.compile(r"walk-through \((\d+) min\)")
 SETUP_RE = re.compile(r"Workshop time: (\d+) min")

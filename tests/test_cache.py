@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from parkecon import cache, kernel_reads, toc
+from parkecon.machinery import cache, kernel_reads, toc
 
 
 def run_recorded(root: Path, code: str, tmp_path: Path) -> list[dict]:
@@ -167,7 +167,7 @@ def test_library_interfaces_the_build_relies_on(tmp_path):
 
 
 def test_a_corrupt_execution_cache_is_started_anew(tmp_path):
-    from parkecon import prerun
+    from parkecon.machinery import prerun
 
     cache_dir = tmp_path / ".jupyter_cache"
     cache_dir.mkdir()

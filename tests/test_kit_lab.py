@@ -27,7 +27,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from parkecon import learner
+from parkecon.machinery import learner
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from parkecon import learner
+from parkecon.machinery import learner
 
 SOL_BLOCK = re.compile(r"```\{solution-start\}.*?```\{solution-end\}", re.S)
 CODE_IN = re.compile(r"```\{code-cell\}[^\n]*\n(?:---\n.*?\n---\n|(?::[^\n]*\n)*)(.*?)```", re.S)

@@ -160,7 +160,7 @@ def kit_measures(tmp: Path) -> dict:
 
 def learner_first_notebook(kit: Path) -> Path:
     sys.path.insert(0, str(ROOT))
-    from parkecon.learner import chapters
+    from parkecon.machinery.learner import chapters
 
     return kit / "notebooks" / (chapters(ROOT)[0].stem + ".ipynb")
 

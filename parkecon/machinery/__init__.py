@@ -1,6 +1,8 @@
-"""Book machinery that runs while the book is built, never inside a notebook.
+"""Book machinery: code that runs while the book is built, never inside a chapter's analysis.
 
-Kept apart from the modules the notebooks run, so that a change here does not count as a
-change of the helper code that the execution cache fingerprints (parkecon/cache.py reads
-the package's top-level modules only).
+The package has three rooms: data (load, validate, provenance: `parkecon/data.py`,
+`provenance.py`, ...), chapter analytics (one module per chapter), and this folder:
+the Sphinx hooks (`sphinxext`, `kithook`, `latex`), the execution cache that records what
+each notebook read (`cache`, `kernel_reads`, `prerun`), the toc reader (`toc`) and the
+workshop kit (`learner`).
 """

@@ -1,4 +1,4 @@
-"""Sphinx hooks for the workshop kit (listed in _config.yml after parkecon.sphinxext).
+"""Sphinx hooks for the workshop kit (listed in _config.yml after parkecon.machinery.sphinxext).
 
 The kit's notebooks carry the numbers the build computed, so the kit is written once the
 chapters are executed: at the end of builder-inited (after the parallel pre-run has filled

@@ -26,7 +26,7 @@ from .paths import data_dir as _data_dir
 SETUP_RE = re.compile(r"pe\.setup\(\s*uses\s*=\s*(\[[^\]]*\])", re.S)
 RECORD = "data-fingerprints.json"
 PACKAGE = Path(__file__).resolve().parent
-BUILD_TIME = {"__main__.py", "cache.py", "learner.py", "prerun.py", "sphinxext.py"}  # not run by notebooks
+BUILD_TIME = {"__main__.py", "cache.py", "learner.py", "prerun.py", "site.py", "sphinxext.py"}  # not run by notebooks
 
 
 def package_fingerprint(package: Path = PACKAGE) -> str:

@@ -2,6 +2,8 @@
 (axe-core), Chinese search and figure sharpness. Headless Chromium driven by Playwright."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -71,4 +73,66 @@ def test_top_bar_has_no_second_search_box(browser, site_url):
     ctx, page = open_page(browser, f"{site_url}/notebooks/clusters.html")
     fields = visible(page.locator("input[name='q'], .search-button-field"))
     assert len(fields) <= 1, f"{len(fields)} search boxes on the page"
+    ctx.close()
+
+
+# ------------------------------------------------------------------ 6. accessibility
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0), from the npm package
+
+
+def site_pages(built_book: Path) -> list[str]:
+    return sorted(str(p.relative_to(built_book)) for p in built_book.rglob("*.html")
+                  if "_static" not in p.parts and p.name != "genindex.html")
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ') + ': ' +
+                    (n.any.concat(n.all, n.none).map(c => c.message).join('; ')))}))""")
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_axe_finds_no_critical_or_serious_violation_on_any_page(browser, site_url, built_book, mode):
+    pages = site_pages(built_book)
+    assert len(pages) >= 15
+    found = []
+    for path in pages:
+        ctx, page = open_page(browser, f"{site_url}/{path}", mode)
+        assert page.evaluate("document.documentElement.dataset.theme") == mode
+        for v in axe_violations(page):
+            if v["impact"] in ("critical", "serious"):
+                found.append(f"{path} [{v['impact']}] {v['id']}: " + " | ".join(v["nodes"][:3]))
+        ctx.close()
+    assert found == [], f"{len(found)} violations ({mode}):\n" + "\n".join(found)
+
+
+def test_axe_reports_a_planted_violation(browser, site_url):
+    """The check can fail: a link whose text is as pale as the page is reported as serious."""
+    ctx, page = open_page(browser, f"{site_url}/book/intro.html")
+    page.evaluate("""() => { const a = document.createElement('a'); a.href = '#'; a.textContent = 'pale link';
+                             a.style.color = '#eeeeee'; document.querySelector('main p').appendChild(a); }""")
+    assert any(v["id"] == "color-contrast" and v["impact"] == "serious" for v in axe_violations(page))
+    ctx.close()
+
+
+@pytest.mark.parametrize("path", ["book/sources.html", "notebooks/clusters.html", "book/glossary.html"])
+def test_chinese_text_is_marked_as_chinese(browser, site_url, path):
+    """Every Chinese character of the article sits inside an element whose language is Chinese,
+    so that a screen reader reads it with a Chinese voice."""
+    ctx, page = open_page(browser, f"{site_url}/{path}")
+    result = page.evaluate(r"""() => {
+        const walker = document.createTreeWalker(document.querySelector('article'), NodeFilter.SHOW_TEXT);
+        let zh = 0; const bad = [];
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            if (!/[\u4e00-\u9fff]/.test(n.data) || n.parentElement.closest('script,style')) continue;
+            zh++;
+            const lang = n.parentElement.closest('[lang]').getAttribute('lang');
+            if (!lang.startsWith('zh')) bad.push(n.data.trim().slice(0, 40));
+        }
+        return {zh, bad};
+    }""")
+    assert result["zh"] > 5, "expected Chinese text on this page"
+    assert result["bad"] == [], f"Chinese text without lang=zh: {result['bad'][:10]}"
     ctx.close()

@@ -1,0 +1,115 @@
+"""The reading surface of the site (a Sphinx extension listed in _config.yml).
+
+- Chinese search: writes a jieba user dictionary of the Chinese names of entities and
+  indicators into the build folder (never into data/) and points the zh search language at it.
+- The repository address, configured once in _config.yml, as a MyST substitution
+  ({{ repository_url }}) for pages that tell readers where the book lives.
+- Version and build date for every page's footer.
+- Figures open full size: a click or tap on a figure opens its image file.
+- Accessible HTML: Chinese runs of text marked lang="zh-Hans" (screen readers switch
+  voice), no aria-label on toggles that hides their visible text, list items for the
+  bibliography instead of a deprecated role, no empty table header cells.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+SEARCH_DICT = "search-zh-userdict.txt"
+
+# CJK ideographs, CJK punctuation and full-width forms. A run may hold digits and a few
+# signs between Chinese characters (韶工信函〔2022〕125号) but never Latin letters or spaces.
+_ZH = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]"
+ZH_RUN = re.compile(rf"{_ZH}(?:[0-9.%·+\-]*{_ZH})*")
+_TAG = re.compile(r"(<[^>]+>)")
+_FIGURE_IMG = re.compile(r'(<figure[^>]*>\s*)(<img [^>]*src="([^"]+)"[^>]*>)')
+_RAW = ("script", "style", "textarea", "title")
+
+
+def search_words(data: Path) -> list[str]:
+    """Chinese names of entities and indicators, longest first, one per dictionary line."""
+    words: set[str] = set()
+    for table in ("entities.csv", "indicators.csv"):
+        with (data / table).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                name = (row.get("name_zh") or "").strip()
+                if len(name) >= 2 and ZH_RUN.fullmatch(name):
+                    words.add(name)
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
+def write_search_dict(data: Path, out: Path) -> Path:
+    """A jieba user dictionary (word, frequency, no tag); rewritten only when it changes."""
+    text = "".join(f"{w} {1000 + 100 * len(w)}\n" for w in search_words(data))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.exists() or out.read_text(encoding="utf-8") != text:
+        out.write_text(text, encoding="utf-8")
+    return out
+
+
+def mark_chinese(html: str) -> str:
+    """Wrap each run of Chinese text outside tags, scripts and styles in <span lang="zh-Hans">."""
+    parts = _TAG.split(html)
+    raw = None
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            m = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if m and m.group(2).lower() in _RAW:
+                raw = None if m.group(1) else m.group(2).lower()
+            continue
+        if raw is None and part:
+            parts[i] = ZH_RUN.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', part)
+    return "".join(parts)
+
+
+def accessible_body(html: str) -> str:
+    html = html.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    html = html.replace('role="doc-biblioentry"', 'role="listitem"')
+    # pandas writes empty <th> cells over the index column; a data cell announces nothing
+    html = re.sub(r'<th( class="(?:blank|index_name)[^"]*")?\s*>(?:&nbsp;|\s)*</th>', r"<td\1></td>", html)
+    html = _FIGURE_IMG.sub(r'\1<a class="figure-full" href="\3" title="Open the figure full size">\2</a>', html)
+    return mark_chinese(html)
+
+
+def build_date() -> str:
+    """The build date (UTC), or the one given by SOURCE_DATE_EPOCH for a reproducible build."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return when.date().isoformat()
+
+
+def book_version(src: Path) -> str:
+    text = (src / "CITATION.cff").read_text(encoding="utf-8") if (src / "CITATION.cff").exists() else ""
+    m = re.search(r"^version:\s*\"?([^\"\n]+)", text, re.M)
+    return m.group(1).strip() if m else "unreleased"
+
+
+def _config_inited(app, config) -> None:
+    src = Path(app.srcdir)
+    # the dictionary lives in the build folder; its path is the same on every build here,
+    # so the saved environment never sees a changed setting
+    path = Path(app.outdir).parent / SEARCH_DICT
+    write_search_dict(src / "data", path)
+    config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
+    repo = (config.html_theme_options or {}).get("repository_url", "")
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "repository_url": repo}
+
+
+def _page_context(app, pagename, templatename, context, doctree) -> None:
+    context["book_version"] = app._parkecon_version
+    context["build_date"] = app._parkecon_date
+    if context.get("body"):
+        context["body"] = accessible_body(context["body"])
+    if context.get("toc"):
+        context["toc"] = mark_chinese(context["toc"])
+
+
+def setup(app):
+    app.connect("config-inited", _config_inited)
+    app.connect("html-page-context", _page_context, priority=950)
+    app._parkecon_version = book_version(Path(app.srcdir))
+    app._parkecon_date = build_date()
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,6 +2,7 @@
 
 - Chinese search: writes a jieba user dictionary of the Chinese names of entities and
   indicators into the build folder (never into data/) and points the zh search language at it.
+- Search finds words in tables that cells write as HTML (cells no longer run together).
 - The repository address, configured once in _config.yml, as a MyST substitution
   ({{ repository_url }}) for pages that tell readers where the book lives.
 - Version and build date for every page's footer.
@@ -30,24 +31,29 @@ _RAW = ("script", "style", "textarea", "title")
 
 
 def search_words(data: Path) -> list[str]:
-    """Chinese names of entities and indicators, longest first, one per dictionary line."""
+    """Chinese names of entities and indicators, longest first, one per dictionary line.
+
+    A name with a bracketed or listed part (韶钢（宝武集团广东韶关钢铁有限公司）) also gives
+    each part, so that the short name a page uses (韶钢) is a word of its own."""
     words: set[str] = set()
     for table in ("entities.csv", "indicators.csv"):
         with (data / table).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 name = (row.get("name_zh") or "").strip()
-                if len(name) >= 2 and ZH_RUN.fullmatch(name):
-                    words.add(name)
+                for part in [name, *re.split(r"[（）()、/，,；;：:“”\s]+", name)]:
+                    if len(part) >= 2 and ZH_RUN.fullmatch(part):
+                        words.add(part)
     return sorted(words, key=lambda w: (-len(w), w))
 
 
-def write_search_dict(data: Path, out: Path) -> Path:
-    """A jieba user dictionary (word, frequency, no tag); rewritten only when it changes."""
+def write_search_dict(data: Path, out: Path) -> bool:
+    """Write a jieba user dictionary (word and frequency a line) if it changed; say whether it did."""
     text = "".join(f"{w} {1000 + 100 * len(w)}\n" for w in search_words(data))
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not out.exists() or out.read_text(encoding="utf-8") != text:
-        out.write_text(text, encoding="utf-8")
-    return out
+    if out.exists() and out.read_text(encoding="utf-8") == text:
+        return False
+    out.write_text(text, encoding="utf-8")
+    return True
 
 
 def mark_chinese(html: str) -> str:
@@ -92,10 +98,30 @@ def _config_inited(app, config) -> None:
     # the dictionary lives in the build folder; its path is the same on every build here,
     # so the saved environment never sees a changed setting
     path = Path(app.outdir).parent / SEARCH_DICT
-    write_search_dict(src / "data", path)
+    app._parkecon_dict_changed = write_search_dict(src / "data", path)
     config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
     repo = (config.html_theme_options or {}).get("repository_url", "")
     config.myst_substitutions = {**(config.myst_substitutions or {}), "repository_url": repo}
+
+
+def _reindex_all(app, env, added, changed, removed) -> list[str]:
+    """A changed dictionary splits every page differently: index (so read and write) them all."""
+    return sorted(env.found_docs - added) if getattr(app, "_parkecon_dict_changed", False) else []
+
+
+_CELL_END = re.compile(r"(</t[dh]>|</li>|</p>|</h[1-6]>|</caption>|</summary>|<br\s*/?>)(?!\n)", re.I)
+
+
+def _separate_cells(app, doctree, docname) -> None:
+    """Sphinx indexes raw HTML (tables written by cells) with its tags stripped, which ran
+    neighbouring cells into one word ("milestoneHydrogen"): end each cell with a newline."""
+    from docutils import nodes
+
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and "<pre" not in raw.astext():
+            text = _CELL_END.sub("\\1\n", raw.astext())
+            if text != raw.astext():
+                raw.replace(raw.children[0], nodes.Text(text))
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
@@ -107,8 +133,34 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         context["toc"] = mark_chinese(context["toc"])
 
 
+def chinese_search_language():
+    """Sphinx's zh search language, with latin words stemmed as the browser stems them.
+
+    Sphinx 7.4's zh language stems latin words with the Snowball English stemmer when it
+    builds the index, but its page script stems queries with the Porter stemmer, so words
+    such as "money" (indexed as money, searched as monei) were never found. Stem with Porter
+    on both sides, as the English language does.
+    """
+    import snowballstemmer
+    from sphinx.search.zh import SearchChinese
+
+    class ChineseWithPorterStems(SearchChinese):
+        def init(self, options: dict[str, str]) -> None:
+            super().init(options)
+            self.stemmer = snowballstemmer.stemmer("porter")
+
+        def stem(self, word: str) -> str:  # as the browser does, also for short words ("use")
+            return self.stemmer.stemWord(word.lower())
+
+    return ChineseWithPorterStems
+
+
 def setup(app):
+    app.add_search_language(chinese_search_language())
     app.connect("config-inited", _config_inited)
+    app.add_js_file("search-snippets.js", priority=900)  # after searchtools.js
+    app.connect("env-get-outdated", _reindex_all)
+    app.connect("doctree-resolved", _separate_cells)
     app.connect("html-page-context", _page_context, priority=950)
     app._parkecon_version = book_version(Path(app.srcdir))
     app._parkecon_date = build_date()

@@ -2,7 +2,10 @@
 (axe-core), Chinese search and figure sharpness. Headless Chromium driven by Playwright."""
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
+from urllib.parse import quote, urlparse
 
 import pytest
 
@@ -135,4 +138,59 @@ def test_chinese_text_is_marked_as_chinese(browser, site_url, path):
     }""")
     assert result["zh"] > 5, "expected Chinese text on this page"
     assert result["bad"] == [], f"Chinese text without lang=zh: {result['bad'][:10]}"
+    ctx.close()
+
+
+# ------------------------------------------------------------------ 7. search
+
+def article_text(html_file: Path) -> str:
+    text = html_file.read_text(encoding="utf-8")
+    m = re.search(r'<article class="bd-article"[^>]*>(.*)</article>', text, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", m.group(1))) if m else ""
+
+
+def search(page, site_url: str, term: str) -> tuple[set[str], str]:
+    """The pages the site's search finds for a term, and the text of its results."""
+    page.goto(f"{site_url}/search.html?q={quote(term)}", wait_until="networkidle")
+    page.wait_for_function("() => document.querySelector('#search-results p.search-summary')", timeout=20000)
+    hrefs = page.eval_on_selector_all("#search-results ul.search li > a", "els => els.map(e => e.href)")
+    return {urlparse(h).path.lstrip("/") for h in hrefs}, page.inner_text("#search-results")
+
+
+def pages_containing(built_book: Path, term: str) -> set[str]:
+    return {p for p in site_pages(built_book) if p != "search.html" and term.lower() in article_text(built_book / p).lower()}
+
+
+# Chinese names from data/entities.csv and data/indicators.csv (a short name such as 韶钢 is the
+# part before the brackets of 韶钢（宝武集团广东韶关钢铁有限公司）), and English words
+CHINESE_SAMPLE = ["韶钢", "华韶数据谷", "清城区", "武江区", "韶关市", "莞韶园", "先进材料产业集群", "工业增加值", "营业收入"]
+# (money, key, always: words whose stems differ between the Snowball and Porter stemmers)
+ENGLISH_SAMPLE = ["Qingcheng", "Dongguan", "biomedicine", "hydrogen", "cabinets", "Wujiang", "money", "key", "always"]
+
+
+@pytest.mark.parametrize("term", CHINESE_SAMPLE + ENGLISH_SAMPLE)
+def test_search_finds_every_page_that_contains_the_term(browser, site_url, built_book, term):
+    expected = pages_containing(built_book, term)
+    assert expected, f"no page contains {term}: choose another sample"
+    ctx, page = open_page(browser, site_url + "/index.html")
+    found, _ = search(page, site_url, term)
+    assert expected <= found, f"{term}: not found on {sorted(expected - found)} (found {sorted(found)})"
+    ctx.close()
+
+
+def test_chinese_names_are_words_of_the_search_dictionary(built_book):
+    """The user dictionary is written in the build folder from the data's Chinese names."""
+    from parkecon.site import SEARCH_DICT
+
+    words = {line.split()[0] for line in (built_book.parent / SEARCH_DICT).read_text(encoding="utf-8").splitlines()}
+    assert {"韶钢", "华韶数据谷"} <= words
+    assert not list((built_book.parent.parent / "data").glob("*dict*")), "the dictionary must not be written into data/"
+
+
+def test_search_snippets_show_prose(browser, site_url):
+    ctx, page = open_page(browser, site_url + "/index.html")
+    _, text = search(page, site_url, "华韶数据谷")
+    assert "Huashao Data Valley" in text
+    assert not re.search(r"f\d{3}-\d{3}", text), "a snippet runs table cells (fact ids) together"
+    assert "Suggest edit" not in text and "Contents" not in text, "a snippet shows the page's buttons or contents list"
     ctx.close()

@@ -7,6 +7,7 @@
   ({{ repository_url }}) for pages that tell readers where the book lives.
 - Version and build date for every page's footer.
 - Figures open full size: a click or tap on a figure opens its image file.
+- Reference list labelled by author and year (pybtex style "plain_author_year").
 - Accessible HTML: Chinese runs of text marked lang="zh-Hans" (screen readers switch
   voice), no aria-label on toggles that hides their visible text, list items for the
   bibliography instead of a deprecated role, no empty table header cells.
@@ -101,7 +102,8 @@ def _config_inited(app, config) -> None:
     app._parkecon_dict_changed = write_search_dict(src / "data", path)
     config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
     repo = (config.html_theme_options or {}).get("repository_url", "")
-    config.myst_substitutions = {**(config.myst_substitutions or {}), "repository_url": repo}
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "repository_url": repo,
+                                 "book_version": book_version(src)}
 
 
 def _reindex_all(app, env, added, changed, removed) -> list[str]:
@@ -155,7 +157,35 @@ def chinese_search_language():
     return ChineseWithPorterStems
 
 
+def register_author_year_style() -> str:
+    """A pybtex style like "plain" whose labels are author and year, as the citations in the
+    text are ("[Zhang et al., 2021]"), instead of numbers [1]-[6]. Returns its name."""
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.labels import BaseLabelStyle
+
+    def author(entry) -> str:
+        people = entry.persons.get("author", [])
+        names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+        if not names:
+            return entry.key
+        return names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al."
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            for entry in sorted_entries:
+                yield f"{author(entry)}, {entry.fields.get('year', 'n.d.')}"
+
+    class AuthorYearStyle(Plain):
+        default_label_style = AuthorYearLabels
+
+    register_plugin("pybtex.style.labels", "author_year_labels", AuthorYearLabels, force=True)
+    register_plugin("pybtex.style.formatting", "plain_author_year", AuthorYearStyle, force=True)
+    return "plain_author_year"
+
+
 def setup(app):
+    register_author_year_style()
     app.add_search_language(chinese_search_language())
     app.connect("config-inited", _config_inited)
     app.add_js_file("search-snippets.js", priority=900)  # after searchtools.js

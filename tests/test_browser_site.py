@@ -194,3 +194,18 @@ def test_search_snippets_show_prose(browser, site_url):
     assert not re.search(r"f\d{3}-\d{3}", text), "a snippet runs table cells (fact ids) together"
     assert "Suggest edit" not in text and "Contents" not in text, "a snippet shows the page's buttons or contents list"
     ctx.close()
+
+
+# ------------------------------------------------------------------ 9. print
+
+def test_printing_a_chapter_hides_code_toggles_and_navigation(browser, site_url):
+    ctx, page = open_page(browser, f"{site_url}/notebooks/park-economy.html")
+    toggles = page.locator("details.hide.above-input summary")
+    assert toggles.count() >= 3 and toggles.first.is_visible()
+    page.emulate_media(media="print")
+    assert not any(toggles.nth(i).is_visible() for i in range(toggles.count())), "a 'Show code cell source' bar prints"
+    assert not page.locator(".bd-sidebar-primary").is_visible()
+    assert page.locator("main figure img").first.is_visible(), "figures must print"
+    pdf = page.pdf()
+    assert len(pdf) > 10000
+    ctx.close()

@@ -126,6 +126,48 @@ def _separate_cells(app, doctree, docname) -> None:
                 raw.replace(raw.children[0], nodes.Text(text))
 
 
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG, from its header."""
+    with path.open("rb") as fh:
+        head = fh.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path} is not a PNG")
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+FIGURE_BUDGET = 240 * 1024  # bytes; the site promises at most 250 KB a figure
+
+
+def shrink_png(path: Path, budget: int = FIGURE_BUDGET) -> None:
+    """A figure over budget (maps, dense charts) is stored with a palette of 256 colours,
+    without dithering: the same input always gives the same bytes."""
+    if path.stat().st_size <= budget:
+        return
+    from PIL import Image
+
+    with Image.open(path) as im:
+        if im.mode == "P":
+            return
+        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
+def _figures_at_half_size(app, doctree, docname) -> None:
+    """Show each cell's PNG at half its pixel width: figures are drawn at twice the pixels
+    they occupy (parkecon.style.DPI), sharp on high-density screens and when zoomed. On a
+    narrower screen the theme scales them down further (max-width: 100%)."""
+    from docutils import nodes
+
+    for img in doctree.findall(nodes.image):
+        uri = img.get("candidates", {}).get("*", img.get("uri", ""))
+        path = Path(uri) if Path(uri).is_absolute() else Path(app.srcdir) / uri
+        if "width" in img or path.suffix.lower() != ".png" or "jupyter_execute" not in path.parts or not path.is_file():
+            continue
+        shrink_png(path)
+        width, _ = png_size(path)
+        img["width"] = f"{width // 2}px"
+
+
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     context["book_version"] = app._parkecon_version
     context["build_date"] = app._parkecon_date
@@ -191,6 +233,7 @@ def setup(app):
     app.add_js_file("search-snippets.js", priority=900)  # after searchtools.js
     app.connect("env-get-outdated", _reindex_all)
     app.connect("doctree-resolved", _separate_cells)
+    app.connect("doctree-resolved", _figures_at_half_size)
     app.connect("html-page-context", _page_context, priority=950)
     app._parkecon_version = book_version(Path(app.srcdir))
     app._parkecon_date = build_date()

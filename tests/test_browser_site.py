@@ -209,3 +209,48 @@ def test_printing_a_chapter_hides_code_toggles_and_navigation(browser, site_url)
     pdf = page.pdf()
     assert len(pdf) > 10000
     ctx.close()
+
+
+# ------------------------------------------------------------------ 2. figures
+
+def chapter_pages(built_book: Path) -> list[str]:
+    return sorted(str(p.relative_to(built_book)) for p in (built_book / "notebooks").glob("*.html"))
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 390])
+def test_every_figure_is_sharp_at_twice_its_displayed_size(browser, site_url, built_book, width):
+    """Each figure's PNG has at least twice the pixels it is shown with (device pixel ratio 2
+    stays sharp), and fits the screen."""
+    checked = 0
+    for path in chapter_pages(built_book):
+        ctx, page = open_page(browser, f"{site_url}/{path}", viewport={"width": width, "height": 900})
+        sizes = page.eval_on_selector_all("article figure img", """els => els.map(e => ({
+            src: e.getAttribute('src'), natural: e.naturalWidth, shown: e.getBoundingClientRect().width,
+            right: e.getBoundingClientRect().right}))""")
+        assert sizes, f"{path}: no figures"
+        for s in sizes:
+            assert s["natural"] >= 1.98 * s["shown"], f"{path} {s['src']}: {s['natural']} px shown at {s['shown']:.0f}"
+            assert s["right"] <= width + 1, f"{path} {s['src']} runs off a {width}-px screen"
+            checked += 1
+        ctx.close()
+    assert checked >= 15
+
+
+def test_figure_files_are_small_and_open_full_size(browser, site_url, built_book):
+    for path in chapter_pages(built_book):
+        ctx, page = open_page(browser, f"{site_url}/{path}")
+        figures = page.locator("article figure")
+        for i in range(figures.count()):
+            img = figures.nth(i).locator("img")
+            src = img.get_attribute("src")
+            file = (built_book / path).parent / src
+            assert file.stat().st_size <= 250 * 1024, f"{file.name}: {file.stat().st_size // 1024} KB"
+            link = figures.nth(i).locator("a:has(img)")
+            assert link.count() == 1 and link.get_attribute("href") == src, f"{path}: figure {i} does not open full size"
+        ctx.close()
+    # a click opens the image itself
+    ctx, page = open_page(browser, f"{site_url}/notebooks/clusters.html")
+    with page.expect_navigation():
+        page.locator("article figure a:has(img)").first.click()
+    assert page.url.endswith(".png")
+    ctx.close()

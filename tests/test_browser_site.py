@@ -152,7 +152,10 @@ def article_text(html_file: Path) -> str:
 def search(page, site_url: str, term: str) -> tuple[set[str], str]:
     """The pages the site's search finds for a term, and the text of its results."""
     page.goto(f"{site_url}/search.html?q={quote(term)}", wait_until="networkidle")
-    page.wait_for_function("() => document.querySelector('#search-results p.search-summary')", timeout=20000)
+    # results are listed one by one; the summary says "Search finished" (or "did not match") at the end
+    page.wait_for_function("() => /Search finished|did not match/.test("
+                           "(document.querySelector('#search-results p.search-summary') || {}).textContent || '')",
+                           timeout=20000)
     hrefs = page.eval_on_selector_all("#search-results ul.search li > a", "els => els.map(e => e.href)")
     return {urlparse(h).path.lstrip("/") for h in hrefs}, page.inner_text("#search-results")
 

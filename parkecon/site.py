@@ -111,17 +111,21 @@ def _reindex_all(app, env, added, changed, removed) -> list[str]:
     return sorted(env.found_docs - added) if getattr(app, "_parkecon_dict_changed", False) else []
 
 
-_CELL_END = re.compile(r"(</t[dh]>|</li>|</p>|</h[1-6]>|</caption>|</summary>|<br\s*/?>)(?!\n)", re.I)
+_CELL_END = re.compile(r"(</t[dh]>|</li>|</p>|</h[1-6]>|</caption>|</summary>|<br\s*/?>)", re.I)
+
+
+SEPARATOR = "\u2063"  # invisible separator: splits words for the index, removed from the pages
 
 
 def _separate_cells(app, doctree, docname) -> None:
     """Sphinx indexes raw HTML (tables written by cells) with its tags stripped, which ran
-    neighbouring cells into one word ("milestoneHydrogen"): end each cell with a newline."""
+    neighbouring cells into one word ("milestoneHydrogen"): end each cell with a separator
+    that the index splits on and the page never shows (see _page_context)."""
     from docutils import nodes
 
     for raw in list(doctree.findall(nodes.raw)):
         if "html" in raw.get("format", "").split() and "<pre" not in raw.astext():
-            text = _CELL_END.sub("\\1\n", raw.astext())
+            text = _CELL_END.sub("\\1" + SEPARATOR, raw.astext())
             if text != raw.astext():
                 raw.replace(raw.children[0], nodes.Text(text))
 
@@ -172,7 +176,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     context["book_version"] = app._parkecon_version
     context["build_date"] = app._parkecon_date
     if context.get("body"):
-        context["body"] = accessible_body(context["body"])
+        context["body"] = accessible_body(context["body"].replace(SEPARATOR, ""))
     if context.get("toc"):
         context["toc"] = mark_chinese(context["toc"])
 

@@ -1,7 +1,10 @@
 """One figure style for the whole book.
 
-Colour-blind-safe palette (Okabe & Ito 2008), sizes fit for the book's text column
-(about 740 px wide), PNG at a resolution that stays sharp and small.
+Colour-blind-safe palette (Okabe & Ito 2008), sizes fit for the book's text column,
+PNG at twice the pixels it is shown at (sharp on high-density screens and when zoomed).
+Every figure is checked when a notebook shows it (`plt.show()`): text that overlaps other
+text or another panel, or that would be smaller than 11 CSS px in the book's 1280-px layout,
+fails the cell and so the build.
 """
 from __future__ import annotations
 
@@ -25,9 +28,11 @@ GREY = "#999999"
 STATUS_COLOURS = {"actual": PALETTE[0], "target": PALETTE[5], "plan": PALETTE[1], "estimate": PALETTE[3]}
 SOURCE_COLOURS = {"s000": PALETTE[0], "s001": PALETTE[1], "s002": PALETTE[2], "s003": PALETTE[3], "s004": PALETTE[5], "x001": GREY}
 
-WIDTH = 7.0      # inches; at DPI this fills the text column
+WIDTH = 7.0      # inches; at DPI / 2 CSS px per inch this fills the text column
 HEIGHT = 4.2
-DPI = 110
+COLUMN_PX = 688  # width of the text column in CSS px at a 1280-px window (sphinx-book-theme)
+DPI = 196        # = 2 x 98 CSS px per inch: a 7-inch figure is 1372 px, shown at 686 CSS px
+MIN_TEXT_PX = 11  # smallest text in CSS px at the book's 1280-px layout
 
 
 def apply() -> None:
@@ -48,6 +53,7 @@ def apply() -> None:
             "xtick.labelsize": 9.5,
             "ytick.labelsize": 9.5,
             "legend.fontsize": 9,
+            "legend.title_fontsize": 9.5,
             "legend.frameon": False,
             "axes.spines.top": False,
             "axes.spines.right": False,
@@ -57,6 +63,110 @@ def apply() -> None:
     )
     # A character the font cannot draw would print as an empty box: fail instead.
     warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
+    _check_on_show()
+
+
+class FigureTextError(ValueError):
+    """Text in a figure collides with other text or a panel, or is too small to read."""
+
+
+def _drawn_texts(fig):
+    """Draw the figure; return its renderer and the non-empty texts actually drawn."""
+    from matplotlib.text import Text
+
+    drawn = []
+    original = Text.draw
+
+    def draw(self, renderer):
+        original(self, renderer)
+        if self.get_visible() and self.get_text().strip():
+            drawn.append(self)
+
+    Text.draw = draw
+    try:
+        fig.canvas.draw()
+    finally:
+        Text.draw = original
+    return fig.canvas.get_renderer(), list(dict.fromkeys(drawn))
+
+
+def text_problems(fig, column_px: float = COLUMN_PX, min_px: float = MIN_TEXT_PX) -> list[str]:
+    """Problems a reader would see: texts overlapping each other, text running into another
+    panel, and text smaller than `min_px` CSS px once the figure is shown in the book (at
+    half its pixel width, or narrower if that exceeds the text column)."""
+    renderer, texts = _drawn_texts(fig)
+    natural = fig.get_tightbbox(renderer).padded(0.1).width * fig.dpi
+    scale = fig.dpi / 72 * min(0.5, column_px / natural)  # CSS px per point
+    from matplotlib.text import Text
+
+    # the text's own box (an annotation's box would include its arrow)
+    boxes = [(t, Text.get_window_extent(t, renderer).shrunk(0.96, 0.9)) for t in texts]
+    label = lambda t: repr(t.get_text().replace("\n", " ")[:40])
+    problems = []
+    for t, _ in boxes:
+        px = t.get_fontsize() * scale
+        if px < min_px - 0.05:
+            problems.append(f"{label(t)} is {px:.1f} CSS px (< {min_px}); use at least {min_px / scale:.1f} pt")
+    for i, (a, ba) in enumerate(boxes):
+        for b, bb in boxes[i + 1:]:
+            # rotated tick labels: their upright boxes overlap although the labels do not
+            same_slant = a.get_rotation() == b.get_rotation() and a.get_rotation() % 90 != 0
+            if ba.overlaps(bb) and not same_slant:
+                problems.append(f"{label(a)} overlaps {label(b)}")
+    panels = [(ax, ax.get_window_extent(renderer)) for ax in fig.axes if ax.get_visible() and ax.axison]
+    for t, bt in boxes:
+        home = t.axes
+        for ax, box in panels:
+            if home is None or ax is home or ax.bbox.bounds == home.bbox.bounds:
+                continue
+            if bt.overlaps(box):
+                problems.append(f"{label(t)} runs into another panel")
+                break
+    return problems
+
+
+def css_px_per_point(fig, column_px: float = COLUMN_PX) -> float:
+    renderer = fig.canvas.get_renderer()
+    natural = fig.get_tightbbox(renderer).padded(0.1).width * fig.dpi
+    return fig.dpi / 72 * min(0.5, column_px / natural)
+
+
+def raise_small_text(fig, min_px: float = MIN_TEXT_PX) -> None:
+    """Enlarge any text that would show smaller than min_px CSS px (a floor, like a browser's
+    minimum font size); a figure wider than the column shrinks when shown, so its floor in
+    points is higher. Collisions this causes are caught by check_figure."""
+    for _ in range(6):
+        _, texts = _drawn_texts(fig)
+        floor = min_px / css_px_per_point(fig) + 0.05
+        small = [t for t in texts if t.get_fontsize() < floor]
+        if not small:
+            return
+        for t in small:
+            t.set_fontsize(round(floor + 0.25, 1))
+
+
+def check_figure(fig) -> None:
+    raise_small_text(fig)
+    problems = text_problems(fig)
+    if problems:
+        raise FigureTextError("figure text problems:\n  " + "\n  ".join(dict.fromkeys(problems)))
+
+
+def _check_on_show() -> None:
+    """Check every open figure when a notebook calls plt.show(), before it is displayed."""
+    import matplotlib.pyplot as plt
+
+    if getattr(plt.show, "_parkecon_checked", False):
+        return
+    original = plt.show
+
+    def show(*args, **kwargs):
+        for num in plt.get_fignums():
+            check_figure(plt.figure(num))
+        return original(*args, **kwargs)
+
+    show._parkecon_checked = True
+    plt.show = show
 
 
 def mark_bounds(ax, xs, ys, qualifiers, horizontal: bool = False, colour: str = "#333333") -> None:

@@ -1,0 +1,244 @@
+"""The reading surface of the site (a Sphinx extension listed in _config.yml).
+
+- Chinese search: writes a jieba user dictionary of the Chinese names of entities and
+  indicators into the build folder (never into data/) and points the zh search language at it.
+- Search finds words in tables that cells write as HTML (cells no longer run together).
+- The repository address, configured once in _config.yml, as a MyST substitution
+  ({{ repository_url }}) for pages that tell readers where the book lives.
+- Version and build date for every page's footer.
+- Figures open full size: a click or tap on a figure opens its image file.
+- Reference list labelled by author and year (pybtex style "plain_author_year").
+- Accessible HTML: Chinese runs of text marked lang="zh-Hans" (screen readers switch
+  voice), no aria-label on toggles that hides their visible text, list items for the
+  bibliography instead of a deprecated role, no empty table header cells.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+SEARCH_DICT = "search-zh-userdict.txt"
+
+# CJK ideographs, CJK punctuation and full-width forms. A run may hold digits and a few
+# signs between Chinese characters (韶工信函〔2022〕125号) but never Latin letters or spaces.
+_ZH = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]"
+ZH_RUN = re.compile(rf"{_ZH}(?:[0-9.%·+\-]*{_ZH})*")
+_TAG = re.compile(r"(<[^>]+>)")
+_FIGURE_IMG = re.compile(r'(<figure[^>]*>\s*)(<img [^>]*src="([^"]+)"[^>]*>)')
+_RAW = ("script", "style", "textarea", "title")
+
+
+def search_words(data: Path) -> list[str]:
+    """Chinese names of entities and indicators, longest first, one per dictionary line.
+
+    A name with a bracketed or listed part (韶钢（宝武集团广东韶关钢铁有限公司）) also gives
+    each part, so that the short name a page uses (韶钢) is a word of its own."""
+    words: set[str] = set()
+    for table in ("entities.csv", "indicators.csv"):
+        with (data / table).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                name = (row.get("name_zh") or "").strip()
+                for part in [name, *re.split(r"[（）()、/，,；;：:“”\s]+", name)]:
+                    if len(part) >= 2 and ZH_RUN.fullmatch(part):
+                        words.add(part)
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
+def write_search_dict(data: Path, out: Path) -> bool:
+    """Write a jieba user dictionary (word and frequency a line) if it changed; say whether it did."""
+    text = "".join(f"{w} {1000 + 100 * len(w)}\n" for w in search_words(data))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and out.read_text(encoding="utf-8") == text:
+        return False
+    out.write_text(text, encoding="utf-8")
+    return True
+
+
+def mark_chinese(html: str) -> str:
+    """Wrap each run of Chinese text outside tags, scripts and styles in <span lang="zh-Hans">."""
+    parts = _TAG.split(html)
+    raw = None
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            m = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if m and m.group(2).lower() in _RAW:
+                raw = None if m.group(1) else m.group(2).lower()
+            continue
+        if raw is None and part:
+            parts[i] = ZH_RUN.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', part)
+    return "".join(parts)
+
+
+def accessible_body(html: str) -> str:
+    html = html.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    html = html.replace('role="doc-biblioentry"', 'role="listitem"')
+    # pandas writes empty <th> cells over the index column; a data cell announces nothing
+    html = re.sub(r'<th( class="(?:blank|index_name)[^"]*")?\s*>(?:&nbsp;|\s)*</th>', r"<td\1></td>", html)
+    html = _FIGURE_IMG.sub(r'\1<a class="figure-full" href="\3" title="Open the figure full size">\2</a>', html)
+    return mark_chinese(html)
+
+
+def build_date() -> str:
+    """The build date (UTC), or the one given by SOURCE_DATE_EPOCH for a reproducible build."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return when.date().isoformat()
+
+
+def book_version(src: Path) -> str:
+    text = (src / "CITATION.cff").read_text(encoding="utf-8") if (src / "CITATION.cff").exists() else ""
+    m = re.search(r"^version:\s*\"?([^\"\n]+)", text, re.M)
+    return m.group(1).strip() if m else "unreleased"
+
+
+def _config_inited(app, config) -> None:
+    src = Path(app.srcdir)
+    # the dictionary lives in the build folder; its path is the same on every build here,
+    # so the saved environment never sees a changed setting
+    path = Path(app.outdir).parent / SEARCH_DICT
+    app._parkecon_dict_changed = write_search_dict(src / "data", path)
+    config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
+    repo = (config.html_theme_options or {}).get("repository_url", "")
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "repository_url": repo,
+                                 "book_version": book_version(src)}
+
+
+def _reindex_all(app, env, added, changed, removed) -> list[str]:
+    """A changed dictionary splits every page differently: index (so read and write) them all."""
+    return sorted(env.found_docs - added) if getattr(app, "_parkecon_dict_changed", False) else []
+
+
+_CELL_END = re.compile(r"(</t[dh]>|</li>|</p>|</h[1-6]>|</caption>|</summary>|<br\s*/?>)", re.I)
+
+
+SEPARATOR = "\u2063"  # invisible separator: splits words for the index, removed from the pages
+
+
+def _separate_cells(app, doctree, docname) -> None:
+    """Sphinx indexes raw HTML (tables written by cells) with its tags stripped, which ran
+    neighbouring cells into one word ("milestoneHydrogen"): end each cell with a separator
+    that the index splits on and the page never shows (see _page_context)."""
+    from docutils import nodes
+
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and "<pre" not in raw.astext():
+            text = _CELL_END.sub("\\1" + SEPARATOR, raw.astext())
+            if text != raw.astext():
+                raw.replace(raw.children[0], nodes.Text(text))
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG, from its header."""
+    with path.open("rb") as fh:
+        head = fh.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path} is not a PNG")
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+FIGURE_BUDGET = 240 * 1024  # bytes; the site promises at most 250 KB a figure
+
+
+def shrink_png(path: Path, budget: int = FIGURE_BUDGET) -> None:
+    """A figure over budget (maps, dense charts) is stored with a palette of 256 colours,
+    without dithering: the same input always gives the same bytes."""
+    if path.stat().st_size <= budget:
+        return
+    from PIL import Image
+
+    with Image.open(path) as im:
+        if im.mode == "P":
+            return
+        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
+def _figures_at_half_size(app, doctree, docname) -> None:
+    """Show each cell's PNG at half its pixel width: figures are drawn at twice the pixels
+    they occupy (parkecon.style.DPI), sharp on high-density screens and when zoomed. On a
+    narrower screen the theme scales them down further (max-width: 100%)."""
+    from docutils import nodes
+
+    for img in doctree.findall(nodes.image):
+        uri = img.get("candidates", {}).get("*", img.get("uri", ""))
+        path = Path(uri) if Path(uri).is_absolute() else Path(app.srcdir) / uri
+        if "width" in img or path.suffix.lower() != ".png" or "jupyter_execute" not in path.parts or not path.is_file():
+            continue
+        shrink_png(path)
+        width, _ = png_size(path)
+        img["width"] = f"{width // 2}px"
+
+
+def _page_context(app, pagename, templatename, context, doctree) -> None:
+    context["book_version"] = app._parkecon_version
+    context["build_date"] = app._parkecon_date
+    if context.get("body"):
+        context["body"] = accessible_body(context["body"].replace(SEPARATOR, ""))
+    if context.get("toc"):
+        context["toc"] = mark_chinese(context["toc"])
+
+
+def chinese_search_language():
+    """Sphinx's zh search language, with latin words stemmed as the browser stems them.
+
+    Sphinx 7.4's zh language stems latin words with the Snowball English stemmer when it
+    builds the index, but its page script stems queries with the Porter stemmer, so words
+    such as "money" (indexed as money, searched as monei) were never found. Stem with Porter
+    on both sides, as the English language does.
+    """
+    import snowballstemmer
+    from sphinx.search.zh import SearchChinese
+
+    class ChineseWithPorterStems(SearchChinese):
+        def init(self, options: dict[str, str]) -> None:
+            super().init(options)
+            self.stemmer = snowballstemmer.stemmer("porter")
+
+        def stem(self, word: str) -> str:  # as the browser does, also for short words ("use")
+            return self.stemmer.stemWord(word.lower())
+
+    return ChineseWithPorterStems
+
+
+def register_author_year_style() -> str:
+    """A pybtex style like "plain" whose labels are author and year, as the citations in the
+    text are ("[Zhang et al., 2021]"), instead of numbers [1]-[6]. Returns its name."""
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.labels import BaseLabelStyle
+
+    def author(entry) -> str:
+        people = entry.persons.get("author", [])
+        names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+        if not names:
+            return entry.key
+        return names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al."
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            for entry in sorted_entries:
+                yield f"{author(entry)}, {entry.fields.get('year', 'n.d.')}"
+
+    class AuthorYearStyle(Plain):
+        default_label_style = AuthorYearLabels
+
+    register_plugin("pybtex.style.labels", "author_year_labels", AuthorYearLabels, force=True)
+    register_plugin("pybtex.style.formatting", "plain_author_year", AuthorYearStyle, force=True)
+    return "plain_author_year"
+
+
+def setup(app):
+    register_author_year_style()
+    app.add_search_language(chinese_search_language())
+    app.connect("config-inited", _config_inited)
+    app.add_js_file("search-snippets.js", priority=900)  # after searchtools.js
+    app.connect("env-get-outdated", _reindex_all)
+    app.connect("doctree-resolved", _separate_cells)
+    app.connect("doctree-resolved", _figures_at_half_size)
+    app.connect("html-page-context", _page_context, priority=950)
+    app._parkecon_version = book_version(Path(app.srcdir))
+    app._parkecon_date = build_date()
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -161,7 +161,12 @@ def search(page, site_url: str, term: str) -> tuple[set[str], str]:
 
 
 def pages_containing(built_book: Path, term: str) -> set[str]:
-    return {p for p in site_pages(built_book) if p != "search.html" and term.lower() in article_text(built_book / p).lower()}
+    """Pages whose article holds the term: as a whole word for a Latin term (not 'key' inside
+    'fromkeys'), anywhere for a Chinese one (Chinese has no spaces between words)."""
+    if term.isascii():
+        pattern = re.compile(rf"\b{re.escape(term)}\b", re.I)
+        return {p for p in site_pages(built_book) if p != "search.html" and pattern.search(article_text(built_book / p))}
+    return {p for p in site_pages(built_book) if p != "search.html" and term in article_text(built_book / p)}
 
 
 # Chinese names from data/entities.csv and data/indicators.csv (a short name such as 韶钢 is the

@@ -164,3 +164,15 @@ def test_setup_check_honours_platform_markers(kit, tmp_path):
     assert proc.returncode == 1
     assert "thisos-only-pkg missing (want 2.0)" in proc.stdout
     assert "otheros-only-pkg" not in proc.stdout
+
+
+def test_instructor_notes_name_every_exercise_as_the_chapters_do():
+    """The notes' table names each exercise with the chapter's own title and minutes (audit-3 once differed)."""
+    notes = (ROOT / "book/instructor-notes.md").read_text(encoding="utf-8")
+    rows = {m[0]: (m[1].strip(), m[2].strip()) for m in re.findall(r"^\| `(ex-[\w-]+)`, ([^|]+)\| ([^|]+)\|", notes, re.M)}
+    for md in learner.chapters(ROOT):
+        for e in learner.exercises(md.read_text(encoding="utf-8")):
+            assert e["label"] in rows, f"the instructor notes do not list {e['label']}"
+            title, minutes = rows[e["label"]]
+            assert title.lower() == e["title"].lower(), f"{e['label']}: notes say {title!r}, the chapter {e['title']!r}"
+            assert minutes == f"{e['minutes']}" + (", extension" if e["extension"] else ""), e["label"]

@@ -87,15 +87,46 @@ def test_zip_is_deterministic(tmp_path):
 
 
 def independent_schedule_total() -> int:
+    """Day 1 from the pages' own words, read here without the workshop module's helpers."""
     total = int(re.search(r"Workshop time: (\d+) min", (ROOT / "book/workshop-setup.md").read_text(encoding="utf-8")).group(1))
+    total += int(re.search(r"Closing, with feedback \((\d+) min\)", (ROOT / "book/workshop.md").read_text(encoding="utf-8")).group(1))
     n = 0
     for md in learner.chapters(ROOT):
         text = md.read_text(encoding="utf-8")
+        if not re.search(r"\*\*In the workshop\*\* \(day 1\)", text):
+            continue
         total += int(re.search(r"walk-through \((\d+) min\)", text).group(1))
+        total += int(re.search(r"debrief \((\d+) min\)", text).group(1))
         total += sum(int(m) for m in re.findall(r"^```\{exercise-start\}.*\((\d+) min\)\s*$", text, re.M))  # not extensions
         n += 1
     from parkecon.workshop import BREAKS
     return total + sum(m for k, (_, m) in BREAKS["after_chapter"].items() if k <= n)
+
+
+def test_every_exercise_block_has_slack():
+    """Each taught episode's exercise block is longer than its core exercises: time to pair up and a debrief."""
+    from parkecon import workshop
+
+    for day in workshop.days(ROOT):
+        sched, _ = workshop.schedule(ROOT, day)
+        for c in map(workshop.chapter_minutes, learner.chapters(ROOT)):
+            if c["day"] != day:
+                continue
+            block = sched.loc[sched["block"] == f"{c['title']}: exercises ({c['exercises']}) and debrief", "minutes"]
+            assert len(block) == 1, f"{c['page']}: no exercise block on day {day}"
+            assert block.iloc[0] - c["exercise_minutes"] >= 10, f"{c['page']}: the exercise block has no time for a debrief"
+        assert sched["kind"].iloc[-1] == "closing", "the day ends with a closing, not an exercise block"
+        assert sched["kind"].iloc[0] == "set-up"
+
+
+def test_every_chapter_is_planned_for_a_day():
+    from parkecon import workshop
+
+    for c in map(workshop.chapter_minutes, learner.chapters(ROOT)):
+        assert c["day"] in (1, 2) and c["walkthrough"] >= 30 and c["debrief"] >= 10, c["page"]
+        kinds = [e["extension"] for e in c["exercise_list"]]
+        assert kinds == sorted(kinds), f"{c['page']}: an extension comes before a core exercise"
+        assert not all(kinds), f"{c['page']}: no core exercise"
 
 
 def test_schedule_total_equals_stated_minutes(built_book):
@@ -103,9 +134,11 @@ def test_schedule_total_equals_stated_minutes(built_book):
     shown = re.search(r"<b>total</b></td><td[^>]*><b>(\d+)</b>", html)
     assert shown, "the workshop page shows no schedule total"
     assert int(shown.group(1)) == independent_schedule_total()
-    rows = re.findall(r"<tr style='background:[^']+'><td[^>]*>[^<]+</td><td>[^<]+</td><td[^>]*>(\d+)</td></tr>", html)
+    day1 = html[html.index("<table class='schedule'>"):][:html[html.index("<table class='schedule'>"):].index("</table>")]
+    rows = re.findall(r"<tr style='background:[^']+'><td[^>]*>[^<]+</td><td>[^<]+</td><td[^>]*>(\d+)</td></tr>", day1)
     assert sum(map(int, rows)) == int(shown.group(1))
     assert 300 <= int(shown.group(1)) <= 420, "a one-day workshop of about six hours"
+    assert "Closing" in html and "debrief" in html
 
 
 def test_workshop_page_links_the_kit(built_book):

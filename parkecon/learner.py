@@ -121,3 +121,65 @@ def build(root: Path, out: Path | None = None) -> Path:
         zpath.write_bytes(buf.getvalue())
     stamp.write_text(digest)
     return zpath
+
+
+# ---------------------------------------------------------------- offline pages for the kit
+# Kept apart from build(): build() writes each of these files into the kit when it calls
+# `extras(root)`, e.g. `for rel, text in extras(root).items(): write kit / rel`, and
+# `_inputs_digest` then also reads the pages named in EXTRA_PAGES.
+
+#: Plain-Markdown pages of the book that the kit carries for use offline.
+EXTRA_PAGES = {"docs/glossary.md": "book/glossary.md", "docs/cheat-sheet.md": "book/cheat-sheet.md",
+               "docs/for-the-organiser.md": "book/workshop-organiser.md"}
+_FENCE = re.compile(r"^```\{code-cell\}[^\n]*\n((?::[^\n]*\n)*)", re.M)
+_SOLUTION = re.compile(r"^```\{solution-start\}\s*(?P<label>\S+)\n(?::[^\n]*\n)*```\n(?P<body>.*?)^```\{solution-end\}[^\n]*\n```",
+                       re.S | re.M)
+
+
+def solutions_markdown(text: str, title: str) -> str:
+    """Every solution of a chapter as plain Markdown (prose and ```python code), headed by its exercise."""
+    by_label = {e["label"]: e for e in exercises(text)}
+    parts = [f"# Solutions: {title}\n"]
+    for m in _SOLUTION.finditer(text):
+        e = by_label.get(m["label"], {"title": m["label"], "minutes": 0, "extension": False})
+        body = _FENCE.sub("```python\n", m["body"])
+        body = re.sub(r"^```python\n---\n.*?\n---\n", "```python\n", body, flags=re.S | re.M)
+        body = re.sub(r"\{numref\}`[^`]+`", "the figure of this solution in the book", body)
+        body = re.sub(r"\{glue:text\}`[^`]+`", "(the number is on the book's page)", body)
+        kind = "extension" if e["extension"] else "core"
+        parts.append(f"## {e['title']} ({m['label']}, {kind})\n\n{body.strip()}\n")
+    return "\n".join(parts)
+
+
+def data_model_markdown(root: Path) -> str:
+    """The data model (every table and field of data/datapackage.json) as one Markdown page."""
+    import json
+
+    pkg = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    out = ["# The data model\n", "Every table of `data/` and its fields, from `data/datapackage.json`.\n"]
+    for res in pkg["resources"]:
+        out.append(f"## {res.get('path', res['name'])}\n")
+        if res.get("description"):
+            out.append(res["description"].strip() + "\n")
+        out.append("| field | type | required | description |\n|---|---|---|---|")
+        for f in res["schema"]["fields"]:
+            desc = " ".join(str(f.get("description", "")).split()).replace("|", "\\|")
+            req = "yes" if f.get("constraints", {}).get("required") else ""
+            out.append(f"| `{f['name']}` | {f.get('type', 'string')} | {req} | {desc} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def extras(root: Path) -> dict[str, str]:
+    """Files for the kit beyond the notebooks: solutions (a separate folder, to hand out after
+    the day), the glossary, the cheat sheet, the organiser's page and the data model."""
+    out = {}
+    for md in chapters(root):
+        text = md.read_text(encoding="utf-8")
+        title = re.search(r"^# (.+)$", text, re.M).group(1).strip()
+        out[f"solutions/{md.stem}.md"] = solutions_markdown(text, title)
+    for rel, page in EXTRA_PAGES.items():
+        if (root / page).is_file():
+            out[rel] = (root / page).read_text(encoding="utf-8")
+    out["docs/data-model.md"] = data_model_markdown(root)
+    return out

@@ -209,3 +209,27 @@ def test_instructor_notes_name_every_exercise_as_the_chapters_do():
             title, minutes = rows[e["label"]]
             assert title.lower() == e["title"].lower(), f"{e['label']}: notes say {title!r}, the chapter {e['title']!r}"
             assert minutes == f"{e['minutes']}" + (", extension" if e["extension"] else ""), e["label"]
+
+
+def test_kit_extras_hold_every_solution_the_glossary_and_the_data_model():
+    """The offline files for the kit: one solutions page per chapter with every solution's code,
+    the glossary, the cheat sheet, the organiser's page and every table of the data model."""
+    import json
+
+    files = learner.extras(ROOT)
+    for md in learner.chapters(ROOT):
+        text = md.read_text(encoding="utf-8")
+        page = files[f"solutions/{md.stem}.md"]
+        for e in learner.exercises(text):
+            assert f"({e['label']}, " in page, f"{e['label']} missing from the solutions page"
+        for block in SOL_BLOCK.findall(text):
+            for code in CODE_IN.findall(block):
+                for l in code.strip().splitlines():
+                    assert l in page, f"{md.stem}: solution line missing: {l}"
+        assert "{glue:" not in page and "{numref}" not in page and "{code-cell}" not in page
+    assert files["docs/glossary.md"] == (ROOT / "book/glossary.md").read_text(encoding="utf-8")
+    assert "Code of conduct" in files["docs/for-the-organiser.md"]
+    pkg = json.loads((ROOT / "data/datapackage.json").read_text(encoding="utf-8"))
+    for res in pkg["resources"]:
+        for f in res["schema"]["fields"]:
+            assert f"| `{f['name']}` |" in files["docs/data-model.md"]

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 STRICT := -W -n --keep-going
 
-.PHONY: book test test-fast lab validate learner bench publish clean pins check-setup
+.PHONY: book test test-fast lab validate learner bench bench-kit publish clean pins check-setup pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,14 @@ book: $(STAMP)
 	$(JB) build . $(STRICT)
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
+## pdf: the print edition, one PDF per edition in _build/pdf/ (needs TeX: the Debian packages it
+## names), then the site again, which links the PDF and carries a copy (_build/html/pdf/)
+pdf: $(STAMP)
+	$(BIN)/python -m parkecon validate
+	$(BIN)/python tools/pdf.py
+	$(JB) build . $(STRICT)
+	@echo "The PDF is in $(CURDIR)/_build/pdf/ and in the site, $(CURDIR)/_build/html/pdf/"
+
 ## test: the whole test suite (builds the book as part of it)
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -29,7 +37,8 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not build and not browser and not kernel" -q
 
-## lab: JupyterLab on the notebooks (open a .md file as a notebook)
+## lab: JupyterLab on the MyST sources (right-click a .md file: Open With > Jupytext Notebook);
+## jupyterlab-myst (pinned) renders their Markdown cells, see book/how-to-use.md for what stays raw
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
@@ -42,17 +51,21 @@ pins:
 clean:
 	rm -rf _build
 
-## learner: the workshop's learner notebooks (solutions removed) and zip, in _build/learner/
-learner: $(STAMP)
-	$(BIN)/python -c "import parkecon.learner as l, pathlib; print(l.build(pathlib.Path('.').resolve()))"
+## learner: the workshop kit and zip, in _build/learner/ (written by the build, from the executed chapters)
+learner: book
+	@echo "The kit is at $(CURDIR)/_build/learner/parkecon-workshop.zip"
 
 ## check-setup: the attendees' set-up check
 check-setup: $(STAMP)
 	$(BIN)/python check_setup.py
 
 ## bench: speed and size, measured on a temporary copy; writes _build/bench.json and _build/bench.md
+## (includes the workshop kit: size, install time, unzip to first notebook executed; alone: make bench-kit)
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+
+bench-kit: $(STAMP)
+	$(BIN)/python tools/bench.py --kit-only
 
 ## publish: strict build, then push _build/html to the gh-pages branch
 publish: book

@@ -2,23 +2,52 @@
 """Check that this computer is ready for the workshop. Run: python check_setup.py
 
 Runs every check, prints one PASS/FAIL line each and a short summary to show a helper,
-and exits non-zero if anything failed. It prints no environment variables.
-Works in the repository and in the unpacked workshop kit.
+and exits non-zero if anything failed. A FAIL line says what is wrong and, after "->",
+the command that fixes it, written for this computer (Windows, macOS or Linux). It prints
+no environment variables. Works in the repository and in the unpacked workshop kit.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+WINDOWS = os.name == "nt"
+IN_KIT = (HERE / "README.txt").is_file() and not (HERE / "_toc.yml").is_file()
+VENV_PY = r".venv\Scripts\python" if WINDOWS else ".venv/bin/python"
 results: list[tuple[str, bool, str]] = []
 
 
-def check(name: str, ok: bool, detail: str = "") -> None:
+def in_venv() -> bool:
+    return sys.prefix != getattr(sys, "base_prefix", sys.prefix)
+
+
+def pip_install(args: str) -> str:
+    """The pip command that installs into the environment running this check."""
+    return f"{VENV_PY if not in_venv() else _this_python()} -m pip install {args}"
+
+
+def _this_python() -> str:
+    exe = Path(sys.executable)
+    try:
+        rel = exe.relative_to(Path.cwd())
+        return str(rel) if " " not in str(rel) else f'"{rel}"'
+    except ValueError:
+        return f'"{exe}"' if " " in str(exe) else str(exe)
+
+
+def install_pins() -> str:
+    return pip_install("--no-deps -r requirements.txt") if IN_KIT else "make venv   (or: " + pip_install("--no-deps -r requirements.txt") + ")"
+
+
+def check(name: str, ok: bool, detail: str = "", fix: str = "") -> None:
+    """One line: PASS or FAIL, what was checked, what was found, and for a failure the fixing command."""
     results.append((name, ok, detail))
-    print(f"{'PASS' if ok else 'FAIL'}  {name}" + (f"  ({detail})" if detail else ""))
+    print(f"{'PASS' if ok else 'FAIL'}  {name}" + (f"  ({detail})" if detail else "")
+          + (f"  -> fix: {fix}" if fix and not ok else ""))
 
 
 def applies(marker: str) -> bool:
@@ -44,7 +73,11 @@ def pins() -> list[tuple[str, str]]:
 
 def main() -> int:
     v = sys.version_info
-    check("Python 3.11", (v.major, v.minor) == (3, 11), f"found {v.major}.{v.minor}.{v.micro}")
+    make_venv = "py -3.11 -m venv .venv" if WINDOWS else "python3.11 -m venv .venv"
+    check("Python 3.11", (v.major, v.minor) == (3, 11), f"found {v.major}.{v.minor}.{v.micro}",
+          f"install Python 3.11 (python.org), then {make_venv}")
+    check("running in the folder's .venv", in_venv(), "this is " + sys.executable,
+          f"{make_venv}, then {VENV_PY} -m pip install --no-deps -r requirements.txt, then {VENV_PY} check_setup.py")
 
     from importlib import metadata
 
@@ -52,7 +85,8 @@ def main() -> int:
         wanted = pins()
     except FileNotFoundError:
         wanted = []
-        check("requirements.txt present", False, "not found next to this script")
+        check("requirements.txt present", False, "not found next to this script",
+              "unzip the workshop kit again and run the check inside its folder")
     bad = []
     for name, version in wanted:
         try:
@@ -65,15 +99,16 @@ def main() -> int:
     for name, version in wanted:
         if name.lower() in {"jupyter-book", "jupyterlab", "pandas", "matplotlib", "seaborn", "jupytext"}:
             line_bad = [b for b in bad if b.split()[0] == name]
-            check(f"{name}=={version}", not line_bad, line_bad[0] if line_bad else "")
+            check(f"{name}=={version}", not line_bad, line_bad[0] if line_bad else "", install_pins())
     check(f"all {len(wanted)} pinned packages at their versions", not bad and bool(wanted),
-          "; ".join(bad[:5]) + (f"; and {len(bad) - 5} more" if len(bad) > 5 else ""))
+          "; ".join(bad[:5]) + (f"; and {len(bad) - 5} more" if len(bad) > 5 else ""), install_pins())
 
     try:
         import parkecon  # noqa: F401
         check("helper package parkecon importable", True)
     except Exception as exc:  # report, don't crash
-        check("helper package parkecon importable", False, type(exc).__name__ + ": " + str(exc)[:120])
+        check("helper package parkecon importable", False, type(exc).__name__ + ": " + str(exc)[:120],
+              pip_install("--no-deps -e ."))
         parkecon = None
 
     data = HERE / "data"
@@ -82,9 +117,10 @@ def main() -> int:
     try:
         pkg = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
         missing = [r["path"] for r in pkg["resources"] if not (data / r["path"]).is_file()]
-        check("data files present", not missing, f"missing: {', '.join(missing)}" if missing else f"{len(pkg['resources'])} tables")
+        check("data files present", not missing, f"missing: {', '.join(missing)}" if missing else f"{len(pkg['resources'])} tables",
+              "unzip the workshop kit again (its data folder is complete)")
     except FileNotFoundError:
-        check("data files present", False, "data/datapackage.json not found")
+        check("data files present", False, "data/datapackage.json not found", "unzip the workshop kit again")
     manifest = HERE / "MANIFEST.sha256"
     if manifest.is_file():
         wrong = []
@@ -93,13 +129,16 @@ def main() -> int:
             p = HERE / rel
             if not p.is_file() or hashlib.sha256(p.read_bytes()).hexdigest() != digest:
                 wrong.append(rel)
-        check("data files match their checksums", not wrong, f"changed or missing: {', '.join(wrong)}" if wrong else "")
+        check("data files match their checksums", not wrong, f"changed or missing: {', '.join(wrong)}" if wrong else "",
+              "copy these files from a fresh unzip of the kit (keep your edited copies elsewhere)")
     if parkecon is not None:
         try:
             problems = parkecon.validate(data)
-            check("data validate", not problems, f"{len(problems)} problems, first: {problems[0]}" if problems else "")
+            check("data validate", not problems, f"{len(problems)} problems, first: {problems[0]}" if problems else "",
+                  "undo the edit it names, or copy the file from a fresh unzip of the kit")
         except Exception as exc:
-            check("data validate", False, type(exc).__name__ + ": " + str(exc)[:120])
+            check("data validate", False, type(exc).__name__ + ": " + str(exc)[:120],
+                  "copy the data folder from a fresh unzip of the kit")
 
     try:
         import io
@@ -114,9 +153,11 @@ def main() -> int:
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
         plt.close(fig)
-        check("a figure renders", buf.getbuffer().nbytes > 1000, f"{buf.getbuffer().nbytes} bytes PNG")
+        check("a figure renders", buf.getbuffer().nbytes > 1000, f"{buf.getbuffer().nbytes} bytes PNG",
+              pip_install("--no-deps --force-reinstall -r requirements.txt"))
     except Exception as exc:
-        check("a figure renders", False, type(exc).__name__ + ": " + str(exc)[:120])
+        check("a figure renders", False, (type(exc).__name__ + ": " + str(exc)[:120]).replace("\n", " "),
+              pip_install("--no-deps --force-reinstall -r requirements.txt"))
     check("CJK font", True, "not needed: the book's figures carry no Chinese characters")
 
     failed = [n for n, ok, _ in results if not ok]

@@ -5,7 +5,7 @@ import random
 
 
 def setup() -> None:
-    """Prepare a notebook: figure style, inline PNG output, pandas display, fixed seeds.
+    """Prepare a notebook: figure style, inline PNG (and PDF) output, pandas display, fixed seeds.
 
     Nothing to declare: the build records which files each notebook's kernel reads and
     executes it again when one of them changes.
@@ -31,8 +31,10 @@ def setup() -> None:
         ip = get_ipython()
         if ip is not None:
             ip.run_line_magic("matplotlib", "inline")
-            ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
-            ip.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'metadata': {'Software': None}}")
+            # PNG for the site, PDF (vector) for the print edition; no dates, so outputs are reproducible
+            ip.run_line_magic("config", "InlineBackend.figure_formats = ['png', 'pdf']")
+            ip.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', "
+                                        "'metadata': {'Software': None, 'CreationDate': None}}")
     except Exception:  # pragma: no cover - outside IPython nothing to configure
         pass
 

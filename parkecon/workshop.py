@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .learner import chapters, exercises
+from .machinery.learner import chapters, exercises
 
 DAY_RE = re.compile(r"\*\*In the workshop\*\*\s+\(day (\d)\)")
 WALK_RE = re.compile(r"walk-through\s+\((\d+) min\)")

@@ -36,8 +36,10 @@ def built_book() -> Path:
 def copy_book(dst: Path, with_data: bool = True) -> Path:
     """A copy of the repository's book sources (no _build, no .venv) in dst."""
     ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "learner", "staging")
-    for name in ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "pyproject.toml", "check_setup.py"]:
-        shutil.copy2(ROOT / name, dst / name)
+    for name in ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "requirements-kit.txt",
+                 "pyproject.toml", "check_setup.py", "CITATION.cff"]:
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, dst / name)
     for folder in ["book", "notebooks"] + (["data"] if with_data else []):
         if (ROOT / folder).exists():
             shutil.copytree(ROOT / folder, dst / folder, ignore=ignore)

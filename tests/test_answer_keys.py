@@ -12,7 +12,7 @@ from functools import lru_cache
 import pytest
 
 from conftest import ROOT
-from parkecon.learner import chapters, exercises
+from parkecon.machinery.learner import chapters, exercises
 
 pytestmark = pytest.mark.kernel
 

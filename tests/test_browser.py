@@ -14,7 +14,7 @@ SHOTS = ROOT / "_build" / "screenshots"
 
 
 def analysis_pages() -> list[str]:
-    from parkecon.toc import docnames
+    from parkecon.machinery.toc import docnames
 
     return [d for d in docnames(ROOT) if d.startswith("notebooks/")]
 

@@ -26,7 +26,7 @@ HEADER = textwrap.dedent("""\
 
 
 def toc_pages() -> list[str]:
-    from parkecon.toc import docnames
+    from parkecon.machinery.toc import docnames
 
     return docnames(ROOT)
 

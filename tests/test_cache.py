@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from parkecon import cache, kernel_reads, toc
+from parkecon.machinery import cache, kernel_reads, toc
 
 
 def run_recorded(root: Path, code: str, tmp_path: Path) -> list[dict]:
@@ -105,6 +105,7 @@ def test_toc_is_read_by_the_toc_parser(tmp_path):
         root: intro
         parts:
           - caption: Analyses
+            numbered: true
             chapters:
               - file: notebooks/a.md
               # - file: notebooks/commented-out
@@ -115,12 +116,14 @@ def test_toc_is_read_by_the_toc_parser(tmp_path):
             chapters:
               - file: book/sources
         """), encoding="utf-8")
+    notebook = "---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n  name: python3\n---\n# x\n"
     for name in ["intro.md", "notebooks/a.md", "notebooks/b.md", "notebooks/b-detail.md", "book/sources.md",
                  "notebooks/commented-out.md"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("# x\n", encoding="utf-8")
+        (tmp_path / name).write_text(notebook if name.startswith("notebooks/") else "# x\n", encoding="utf-8")
     assert toc.docnames(tmp_path) == ["intro", "notebooks/a", "notebooks/b", "notebooks/b-detail", "book/sources"]
-    assert [p.name for p in toc.chapters(tmp_path)] == ["a.md", "b.md", "b-detail.md"]
+    assert [p.name for p in toc.chapters(tmp_path)] == ["a.md", "b.md"]  # a section is part of its chapter
+    assert toc.pages(tmp_path)[1:4] == [("notebooks/a", 1), ("notebooks/b", 2), ("notebooks/b-detail", None)]
 
 
 def test_the_books_toc_lists_the_chapters_in_order():
@@ -164,7 +167,7 @@ def test_library_interfaces_the_build_relies_on(tmp_path):
 
 
 def test_a_corrupt_execution_cache_is_started_anew(tmp_path):
-    from parkecon import prerun
+    from parkecon.machinery import prerun
 
     cache_dir = tmp_path / ".jupyter_cache"
     cache_dir.mkdir()

@@ -9,7 +9,7 @@ import pytest
 
 import parkecon as pe
 from conftest import ROOT, copy_book, jb_build
-from parkecon.learner import chapters
+from parkecon.machinery.learner import chapters
 
 NUM = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\dN])")
 

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import ROOT
-from parkecon.learner import chapters
+from parkecon.machinery.learner import chapters
 
 ALLOWED = re.compile(
     r"3\+3|35N|355N|2\+2|1\+N\+1|\b(19|20)\d\d\b|\b\d{4}[–-]\d{2,4}\b|\b\d+(st|nd|rd|th)\b"

@@ -13,16 +13,18 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from parkecon import learner
+from parkecon.machinery import learner
 
 SOL_BLOCK = re.compile(r"```\{solution-start\}.*?```\{solution-end\}", re.S)
 CODE_IN = re.compile(r"```\{code-cell\}[^\n]*\n(?:---\n.*?\n---\n|(?::[^\n]*\n)*)(.*?)```", re.S)
 
 
 @pytest.fixture(scope="module")
-def kit(tmp_path_factory) -> Path:
+def kit(tmp_path_factory, built_book) -> Path:
+    """The kit as an attendee unzips it, made from the built book's executed chapters."""
     out = tmp_path_factory.mktemp("learner")
-    zpath = learner.build(ROOT, out)
+    zpath = learner.build(ROOT, out, ROOT / "_build" / ".jupyter_cache")
+    assert zpath is not None, "the execution cache lacks a chapter"
     dest = tmp_path_factory.mktemp("unzipped")
     with zipfile.ZipFile(zpath) as z:
         z.extractall(dest)
@@ -53,12 +55,12 @@ def test_no_solution_survives(kit):
                     if line.strip() in outside:
                         continue  # the same line also stands outside any solution (e.g. a starter line)
                     assert line.strip() not in everything, f"solution line survives in {md.stem}: {line.strip()}"
-        # the exercises themselves are still there
-        assert everything.count("exercise-start") == len(learner.exercises(text))
+        # the exercises themselves are still there, as headed sections
+        assert len(re.findall(r"^### Exercise \d+\.\d+: ", everything, re.M)) == len(learner.exercises(text))
 
 
 @pytest.mark.kernel
-def test_learner_notebooks_execute_in_a_fresh_kernel(kit):
+def test_learner_notebooks_execute_in_a_fresh_kernel_and_helper_cells_print_nothing(kit):
     from nbclient import NotebookClient
 
     env_root = os.environ.pop("PARKECON_ROOT", None)
@@ -69,6 +71,10 @@ def test_learner_notebooks_execute_in_a_fresh_kernel(kit):
                            resources={"metadata": {"path": str(path.parent)}}).execute()
             errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
             assert errors == [], f"{path.name}: {errors[:1]}"
+            stray = [(c.source.strip().splitlines()[-1], o.get("data", {}).get("text/plain", o.get("text")))
+                     for c in nb.cells if "remove-cell" in c.metadata.get("tags", [])
+                     for o in c.get("outputs", []) if o.output_type in ("execute_result", "stream")]
+            assert stray == [], f"{path.name}: helper cells print {stray[:3]}"
     finally:
         if env_root:
             os.environ["PARKECON_ROOT"] = env_root
@@ -80,7 +86,7 @@ def test_kit_contents(kit):
         assert (kit / name).is_file(), name
 
 
-def test_zip_is_deterministic(tmp_path):
+def test_zip_is_deterministic(tmp_path, kit):
     a = learner.build(ROOT, tmp_path / "a").read_bytes()
     b = learner.build(ROOT, tmp_path / "b").read_bytes()
     assert a == b
@@ -181,6 +187,11 @@ def test_setup_check_fails_on_a_broken_environment(kit, tmp_path):
     assert re.search(r"^FAIL  data files present .*events\.csv", out, re.M)
     assert re.search(r"^FAIL  data files match their checksums .*facts\.csv", out, re.M)
     assert re.search(r"^PASS  Python 3\.11", out, re.M)
+    fails = [l for l in out.splitlines() if l.startswith("FAIL")]
+    assert len(fails) >= 3 and all("  -> fix: " in l for l in fails), fails
+    assert all(("-m pip install --no-deps -r requirements.txt" in l) for l in fails if "pandas" in l)
+    assert "unzip the workshop kit again" in next(l for l in fails if "data files present" in l)
+    assert "bash" not in out and "make " not in out, "the kit's fixes need neither bash nor make"
     assert "s3cr3t-value-123" not in out + proc.stderr
     assert "failed -- show this to a helper" in out.strip().splitlines()[-1]
 
@@ -211,25 +222,106 @@ def test_instructor_notes_name_every_exercise_as_the_chapters_do():
             assert minutes == f"{e['minutes']}" + (", extension" if e["extension"] else ""), e["label"]
 
 
-def test_kit_extras_hold_every_solution_the_glossary_and_the_data_model():
-    """The offline files for the kit: one solutions page per chapter with every solution's code,
-    the glossary, the cheat sheet, the organiser's page and every table of the data model."""
+def test_kit_docs_hold_the_glossary_cheat_sheet_organiser_page_and_data_model():
+    """The offline pages for the kit: the glossary, the cheat sheet, the organiser's page and
+    every field of every table of the data model."""
     import json
 
-    files = learner.extras(ROOT)
-    for md in learner.chapters(ROOT):
-        text = md.read_text(encoding="utf-8")
-        page = files[f"solutions/{md.stem}.md"]
-        for e in learner.exercises(text):
-            assert f"({e['label']}, " in page, f"{e['label']} missing from the solutions page"
-        for block in SOL_BLOCK.findall(text):
-            for code in CODE_IN.findall(block):
-                for l in code.strip().splitlines():
-                    assert l in page, f"{md.stem}: solution line missing: {l}"
-        assert "{glue:" not in page and "{numref}" not in page and "{code-cell}" not in page
+    from parkecon.machinery import kitdocs
+
+    files = kitdocs.docs(ROOT)
     assert files["docs/glossary.md"] == (ROOT / "book/glossary.md").read_text(encoding="utf-8")
     assert "Code of conduct" in files["docs/for-the-organiser.md"]
+    assert "pe.facts()" in files["docs/cheat-sheet.md"]
     pkg = json.loads((ROOT / "data/datapackage.json").read_text(encoding="utf-8"))
     for res in pkg["resources"]:
+        assert f"## {res['path']}" in files["docs/data-model.md"]
         for f in res["schema"]["fields"]:
             assert f"| `{f['name']}` |" in files["docs/data-model.md"]
+
+
+# ------------------------------------------------------------------ notebooks that read like the book
+
+MYST_LEFTOVERS = ["{glue", "{numref", "{doc", "{exercise", "{solution", ":label:", "```{"]
+
+
+def pasted(html: str) -> list[str]:
+    return re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+
+
+@pytest.mark.parametrize("folder", ["notebooks", "full"])
+def test_kit_markdown_is_plain_and_numbers_match_the_page(kit, built_book, folder):
+    """Every glued number of a chapter page appears in the kit's notebook, formatted alike; no MyST is left."""
+    from collections import Counter
+    import html as htmllib
+
+    for md in learner.chapters(ROOT):
+        nb = nbformat.read(kit / folder / (md.stem + ".ipynb"), as_version=4)
+        assert nb.metadata["language_info"]["name"] == "python"
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        left = [m for m in MYST_LEFTOVERS if m in text]
+        assert left == [], f"{folder}/{md.stem}: {left}"
+        shown = Counter(htmllib.unescape(v) for v in re.findall(r"<strong>([^<]*)</strong>", text))
+        page = Counter(htmllib.unescape(v) for v in pasted((built_book / "notebooks" / (md.stem + ".html")).read_text(encoding="utf-8")))
+        assert len(page) > 20
+        if folder == "full":
+            assert shown == page, f"{md.stem}: only on the page {page - shown}, only in the notebook {shown - page}"
+        else:  # solutions are gone, everything else is there
+            assert not (shown - page) and sum(shown.values()) >= 0.8 * sum(page.values())
+        assert "do **not** change when you edit the data" in text
+
+
+def test_references_read_as_on_the_page(kit, built_book):
+    """Figure and exercise numbers in the kit are those the book prints, and link to the published page."""
+    labels = learner.label_index(ROOT)
+    base = learner.site_url(ROOT)
+    assert base == "https://parkecon.github.io/northern-guangdong-parks/"
+    seen = 0
+    for label, (shown, doc) in labels.items():
+        html = (built_book / (doc + ".html")).read_text(encoding="utf-8")
+        m = re.search(rf'id="{re.escape(label)}"', html)
+        assert m, f"{label} not on {doc}"
+        nxt = re.search(r'<span class="caption-number">([^<]+?)\s*</span>', html[m.start():])
+        assert nxt and nxt.group(1).strip() == shown, f"{label}: book shows {nxt and nxt.group(1)}, kit {shown}"
+        seen += 1
+    assert seen >= 20
+    nb = nbformat.read(kit / "notebooks" / "park-economy.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells)
+    assert f"[Fig. 1.1]({base}notebooks/park-economy.html#fig-park-headline)" in text
+    assert f"[Sources]({base}book/sources.html)" in text
+
+
+def test_each_exercise_has_minutes_and_a_cell_to_work_in(kit):
+    for md in learner.chapters(ROOT):
+        nb = nbformat.read(kit / "notebooks" / (md.stem + ".ipynb"), as_version=4)
+        heads = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "### Exercise" in c.source]
+        assert len(heads) == len(learner.exercises(md.read_text(encoding="utf-8")))
+        for i in heads:
+            assert re.search(r"### Exercise \d+\.\d+: .*\(\d+ min", nb.cells[i].source)
+            assert nb.cells[i + 1].cell_type == "code", f"{md.stem}: no code cell after {nb.cells[i].source[:60]}"
+
+
+def test_chapter_pages_offer_the_full_notebook(built_book, kit):
+    for md in learner.chapters(ROOT):
+        html = (built_book / "notebooks" / (md.stem + ".html")).read_text(encoding="utf-8")
+        href = re.search(r'href="([^"]*_sources/notebooks/' + re.escape(md.stem) + r'\.ipynb)"', html)
+        assert href, f"{md.stem}: no .ipynb in the download menu"
+        target = (built_book / "notebooks" / href.group(1)).resolve()
+        assert target.read_bytes() == (kit / "full" / (md.stem + ".ipynb")).read_bytes()
+        nb = nbformat.read(target, as_version=4)
+        assert any("#### Solution to Exercise" in c.source for c in nb.cells)
+
+
+def test_kit_pins_are_a_light_subset_of_the_book_pins():
+    def pins(name):
+        return {m.group(1).lower().replace("_", "-"): m.group(2) for m in
+                re.finditer(r"^([A-Za-z0-9_.\-]+)==(\S+)", (ROOT / name).read_text(encoding="utf-8"), re.M)}
+    book, kit_ = pins("requirements.txt"), pins("requirements-kit.txt")
+    assert {"jupyterlab", "pandas", "matplotlib", "seaborn", "ipykernel"} <= set(kit_)
+    assert not {"sphinx", "jupyter-book", "playwright", "jupytext", "myst-nb"} & set(kit_)
+    assert {k: v for k, v in kit_.items() if book.get(k) != v} == {}
+
+
+def test_pip_check_passes_in_the_book_environment():
+    proc = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -7,9 +7,15 @@ the repository's data and build are never touched:
 - no-change rebuild
 - rebuild after changing one value in one CSV (the notebooks that read it re-execute)
 - each notebook's execution time (from the execution cache's records)
+- the PDF edition's build on top of the HTML build (tools/pdf.py: LaTeX sources from the
+  execution cache, then xelatex), when TeX is installed
 - the test suite's wall time (skip with --no-tests)
 - the virtual environment's size, the built site's size, the heaviest page with its
   images, the largest figure file
+- the workshop kit as an attendee meets it (`--kit-only` measures just this): the zip's
+  size; from unzipping, through creating its environment and installing its pins as
+  README.txt says, to the first notebook executed, each step timed; the installed
+  environment's size against the book's (goal: at most a third)
 """
 from __future__ import annotations
 
@@ -28,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TARGETS = {"clean_build_s": 60, "nochange_rebuild_s": 5, "notebook_max_s": 10,
+TARGETS = {"clean_build_s": 60, "nochange_rebuild_s": 5, "notebook_max_s": 10, "pdf_build_s": 60,
            "heaviest_page_bytes": 1.5 * 2**20, "largest_figure_bytes": 250 * 2**10}
 
 
@@ -69,6 +75,25 @@ def notebook_times(cache_dir: Path) -> dict[str, float]:
             for r in cache.list_cache_records()}
 
 
+def pdf_build(book: Path) -> dict:
+    """Time tools/pdf.py on the copy, after its HTML build (so the execution cache is warm)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import pdf as pdftool
+
+    missing = pdftool.missing_packages()
+    if missing:
+        return {"pdf_build_s": None, "pdf_note": "TeX not installed: apt-get install " + " ".join(missing)}
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "pdf.py"), "--root", str(book)], cwd=book,
+                          capture_output=True, text=True, env={**os.environ, "PARKECON_ROOT": str(book)})
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit("PDF build failed:\n" + proc.stdout[-3000:] + proc.stderr[-3000:])
+    summary = json.loads(next((book / "_build" / "pdf").glob("*.json")).read_text(encoding="utf-8"))
+    return {"pdf_build_s": round(dt, 1), "pdf_pages": summary["pages"], "pdf_bytes": summary["bytes"],
+            "pdf_note": f"LaTeX sources {summary['sphinx_latex_s']} s, xelatex {summary['xelatex_s']} s"}
+
+
 def change_one_value(book: Path) -> str:
     """Change one reported value in facts.csv of the copy (kept consistent); return the fact id."""
     path = book / "data" / "facts.csv"
@@ -84,24 +109,116 @@ def change_one_value(book: Path) -> str:
     return r["fact_id"]
 
 
+def du_no_cache(path: Path) -> int:
+    """Bytes of a folder without the __pycache__ files Python writes as modules are imported."""
+    return sum(p.stat().st_size for p in path.rglob("*")
+               if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts)
+
+
+def kit_measures(tmp: Path) -> dict:
+    """Unzip the kit, set it up as README.txt says, execute the first chapter; time and weigh each step."""
+    import zipfile
+
+    zpath = ROOT / "_build" / "learner" / "parkecon-workshop.zip"
+    if not zpath.is_file():
+        sys.exit("no kit: run `make book` first (the build writes the kit)")
+    res = {"kit_zip_bytes": zpath.stat().st_size}
+    t0 = time.perf_counter()
+    with zipfile.ZipFile(zpath) as z:
+        z.extractall(tmp)
+    kit = tmp / "parkecon-workshop"
+    res["kit_unzip_s"] = round(time.perf_counter() - t0, 1)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "venv", ".venv"], cwd=kit, check=True)
+    py = kit / ".venv" / ("Scripts" if os.name == "nt" else "bin") / "python"
+    res["kit_venv_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    proc = subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--no-deps", "-r", "requirements.txt"],
+                          cwd=kit, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit("kit install failed:\n" + proc.stderr[-3000:])
+    res["kit_install_s"] = round(time.perf_counter() - t, 1)
+    res["kit_env_bytes_installed"] = du(kit / ".venv")
+    res["kit_env_bytes_no_pycache"] = du_no_cache(kit / ".venv")
+    t = time.perf_counter()
+    check = subprocess.run([str(py), "check_setup.py"], cwd=kit, capture_output=True, text=True)
+    res["kit_check_setup_s"] = round(time.perf_counter() - t, 1)
+    res["kit_check_setup_ok"] = check.returncode == 0
+    first = learner_first_notebook(kit)
+    t = time.perf_counter()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARKECON_")}
+    proc = subprocess.run([str(py), "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--stdout",
+                           str(first)], cwd=first.parent, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        sys.exit("first notebook failed in the kit:\n" + proc.stderr[-3000:])
+    res["kit_first_notebook"] = first.name
+    res["kit_first_notebook_s"] = round(time.perf_counter() - t, 1)
+    res["kit_unzip_to_first_notebook_s"] = round(time.perf_counter() - t0, 1)
+    res["kit_env_bytes"] = du(kit / ".venv")
+    return res
+
+
+def learner_first_notebook(kit: Path) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from parkecon.machinery.learner import chapters
+
+    return kit / "notebooks" / (chapters(ROOT)[0].stem + ".ipynb")
+
+
+def kit_rows(res: dict) -> list[tuple]:
+    mb = lambda b: f"{b / 2**20:.0f} MB"
+    book = res.get("venv_bytes") or 0
+    book_nc = res.get("venv_bytes_no_pycache") or 0
+    ratio = res["kit_env_bytes_no_pycache"] / book_nc if book_nc else None
+    return [
+        ("kit zip", f"{res['kit_zip_bytes'] / 1024:.0f} KB", "", None),
+        ("kit: unzip", f"{res['kit_unzip_s']} s", "", None),
+        ("kit: create .venv", f"{res['kit_venv_s']} s", "", None),
+        ("kit: pip install of its pins", f"{res['kit_install_s']} s", "", None),
+        ("kit: check_setup.py", f"{res['kit_check_setup_s']} s ({'passed' if res['kit_check_setup_ok'] else 'FAILED'})", "", None),
+        ("kit: first notebook executed", f"{res['kit_first_notebook_s']} s ({res['kit_first_notebook']})", "", None),
+        ("kit: unzip to first notebook executed", f"{res['kit_unzip_to_first_notebook_s']} s", "", None),
+        ("kit environment (installed, files without __pycache__)",
+         f"{mb(res['kit_env_bytes_no_pycache'])}" + (f" = {ratio:.0%} of the book's {mb(book_nc)}" if ratio else ""),
+         "≤ 33%", None if ratio is None else ratio <= 1 / 3),
+        ("kit environment after the first run (with __pycache__)",
+         mb(res["kit_env_bytes"]) + (f" (book's: {mb(book)})" if book else ""), "", None),
+    ]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-tests", action="store_true", help="do not time the test suite")
+    ap.add_argument("--kit-only", action="store_true", help="measure only the workshop kit")
     args = ap.parse_args()
     out = ROOT / "_build"
     out.mkdir(exist_ok=True)
     res: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}}
+    venv = ROOT / ".venv"
+    res["venv_bytes"] = du(venv) if venv.is_dir() else None
+    res["venv_bytes_no_pycache"] = du_no_cache(venv) if venv.is_dir() else None
+    with tempfile.TemporaryDirectory() as tmp:
+        res.update(kit_measures(Path(tmp)))
+    if args.kit_only:
+        md = ["| measure | value | target | met |", "|---|---|---|---|"]
+        md += [f"| {a} | {b} | {c} | {'' if d is None else ('yes' if d else 'NO')} |" for a, b, c, d in kit_rows(res)]
+        (out / "bench-kit.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+        (out / "bench-kit.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+        print("\n".join(md))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
         book.mkdir()
-        for name in ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "pyproject.toml", "check_setup.py"]:
+        for name in ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "requirements-kit.txt",
+                     "pyproject.toml", "check_setup.py"]:
             shutil.copy2(ROOT / name, book / name)
-        for folder in ["book", "notebooks", "data", "parkecon"]:
+        for folder in ["book", "notebooks", "data", "parkecon", "latex"]:
             shutil.copytree(ROOT / folder, book / folder, ignore=shutil.ignore_patterns("__pycache__"))
         res["clean_build_s"] = round(build(book), 1)
         res["nochange_rebuild_s"] = round(build(book), 1)
         res["notebook_exec_s"] = notebook_times(book / "_build" / ".jupyter_cache")
         res["notebook_max_s"] = max(res["notebook_exec_s"].values(), default=0)
+        res.update(pdf_build(book))
         changed = change_one_value(book)
         res["one_csv_change_rebuild_s"] = round(build(book), 1)
         res["one_csv_change"] = f"facts.csv, fact {changed} (note column)"
@@ -112,8 +229,6 @@ def main() -> int:
         figs = sorted(((p.stat().st_size, p.name) for p in (html / "_images").glob("*") if p.is_file()), reverse=True)
         res["largest_figure_bytes"], res["largest_figure"] = figs[0] if figs else (0, "")
         res["figures"] = len(figs)
-    venv = ROOT / ".venv"
-    res["venv_bytes"] = du(venv) if venv.is_dir() else None
     if not args.no_tests:
         t0 = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, text=True)
@@ -128,11 +243,14 @@ def main() -> int:
         ("no-change rebuild", f"{res['nochange_rebuild_s']} s", "≤ 5 s", res["met"]["nochange_rebuild_s"]),
         ("rebuild after one CSV change", f"{res['one_csv_change_rebuild_s']} s", "", None),
         ("slowest notebook", f"{res['notebook_max_s']} s", "≤ 10 s", res["met"]["notebook_max_s"]),
+        ("PDF on top of the HTML build",
+         f"{res['pdf_build_s']} s ({res['pdf_pages']} pages, {mb(res['pdf_bytes'])}; {res['pdf_note']})"
+         if res.get("pdf_build_s") is not None else res.get("pdf_note", "n/a"), "≤ 60 s", res["met"]["pdf_build_s"]),
         ("heaviest page with images", f"{mb(res['heaviest_page_bytes'])} ({res['heaviest_page']})", "≤ 1.5 MB", res["met"]["heaviest_page_bytes"]),
         ("largest figure", f"{res['largest_figure_bytes'] / 1024:.0f} KB ({res['largest_figure']})", "≤ 250 KB", res["met"]["largest_figure_bytes"]),
         ("built site", mb(res["site_bytes"]), "", None),
         ("virtual environment", mb(res["venv_bytes"]) if res["venv_bytes"] else "n/a", "", None),
-    ]
+    ] + kit_rows(res)
     if "test_suite_s" in res:
         rows.append(("test suite", f"{res['test_suite_s']} s ({res['test_suite_result']})", "", None))
     md = ["| measure | value | target | met |", "|---|---|---|---|"]

@@ -6,8 +6,7 @@
   Sphinx's saved environment so that every page is read and written again; the marker
   that says so is written now and removed only when this build ends with no exception and
   no warning.
-- builder-inited (after myst-nb has set up its configuration): write the workshop's
-  learner kit; match every notebook to the execution cache, drop executions whose
+- builder-inited (after myst-nb has set up its configuration): match every notebook to the execution cache, drop executions whose
   recorded reads changed and execute what is missing in parallel (prerun.py); report the
   pages of the executed notebooks as outdated, since Sphinx re-reads only pages whose
   source changed.
@@ -76,11 +75,9 @@ def _config_inited(app, config) -> None:
 
 
 def _builder_inited(app) -> None:
-    from . import cache, learner, prerun
+    from . import cache, prerun
 
     src = Path(app.srcdir)
-    build_dir = Path(app.outdir).parent
-    learner.build(src, build_dir / "learner")
     app._parkecon_stale = set()
     nb_config = app.env.mystnb_config
     if nb_config.execution_mode != "cache":

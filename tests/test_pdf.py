@@ -1,0 +1,274 @@
+"""The print edition: `tools/pdf.py` builds the PDF, which is read back with poppler and
+compared with the HTML pages of the same build."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import BIN, ROOT, copy_book, jb_build
+
+pytestmark = pytest.mark.build
+
+sys.path.insert(0, str(ROOT / "tools"))
+import pdf as pdftool  # noqa: E402  (tools/pdf.py)
+
+EDITION = pdftool.EDITIONS[0]
+MISSING = pdftool.missing_packages()
+needs_tex = pytest.mark.skipif(bool(MISSING), reason="TeX is not installed (the PDF tests need it): "
+                                                     "apt-get install " + " ".join(MISSING))
+CHAPTERS = ["park-economy", "clusters", "transfer", "green", "plans-audit"]
+
+
+def run_pdf_tool(root: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "tools" / "pdf.py"), "--root", str(root)],
+                          cwd=root, capture_output=True, text=True, timeout=1200, env=env or os.environ.copy())
+
+
+@pytest.fixture(scope="session")
+def book_pdf() -> Path:
+    """The book's PDF, built as `make pdf` does: the PDF, then the site that links it."""
+    proc = run_pdf_tool(ROOT)
+    if proc.returncode != 0:
+        pytest.fail("the PDF build failed:\n" + proc.stdout[-3000:] + proc.stderr[-5000:])
+    site = jb_build(ROOT)
+    if site.returncode != 0:
+        pytest.fail("the HTML build after the PDF failed:\n" + site.stdout[-3000:] + site.stderr[-3000:])
+    return ROOT / "_build" / "pdf" / f"{EDITION.name}.pdf"
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def squeeze(text: str) -> str:
+    """Text without spaces, line breaks or hyphens, in compatibility form (ligatures undone):
+    what is left does not depend on where TeX broke the lines."""
+    return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", unicodedata.normalize("NFKC", text))
+
+
+class Pasted(HTMLParser):
+    """The computed numbers of an HTML page (myst-nb's pasted glue values), each with the
+    three words before it in the same paragraph, list item or table cell; and the h1."""
+
+    BLOCK = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "div", "caption", "figcaption", "dt", "dd"}
+
+    def __init__(self):
+        super().__init__()
+        self.block, self.values, self.h1 = "", [], None
+        self._paste = self._skip = 0
+        self._in_h1 = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in self.BLOCK:
+            self.block = ""
+        self._in_h1 = self._in_h1 or (tag == "h1" and self.h1 is None)
+        if tag == "span" and attrs.get("class") == "pasted-text":
+            self._paste = 1
+        if tag in ("script", "style") or (tag == "a" and "headerlink" in (attrs.get("class") or "")):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCK:
+            self.block = ""
+        if tag == "h1" and self._in_h1:
+            self._in_h1 = False
+        if tag in ("script", "style", "a") and self._skip:
+            self._skip -= 1
+        if tag == "span":
+            self._paste = 0
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        if self._in_h1:
+            self.h1 = (self.h1 or "") + data
+        if self._paste:
+            self.values.append((" ".join(self.block.split()[-3:]), data))
+        self.block += data
+
+
+def read_page(html: Path) -> Pasted:
+    p = Pasted()
+    p.feed(html.read_text(encoding="utf-8"))
+    return p
+
+
+def toc_pages() -> list[str]:
+    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    return [re.search(r"^root:\s*(\S+)", text, re.M).group(1)] + re.findall(r"file:\s*(\S+)", text)
+
+
+# --------------------------------------------------------------------------------------
+# Without TeX
+
+
+def test_missing_tex_stops_with_one_line_naming_the_debian_packages(tmp_path):
+    env = {**os.environ, "PATH": str(tmp_path)}  # no xelatex, latexmk, poppler or fontconfig here
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "pdf.py")], capture_output=True, text=True, env=env)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("make pdf needs TeX and fonts: apt-get install")
+    for pkg in ("texlive-xetex", "texlive-lang-chinese", "latexmk", "poppler-utils"):
+        assert pkg in lines[0]
+
+
+def test_ci_installs_every_package_the_pdf_build_names():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
+    for pkg in pdftool.DEBIAN_PACKAGES:
+        assert pkg in ci, f".ci/run does not install {pkg}"
+
+
+def test_gates_read_the_latex_log():
+    log = ("Missing character: There is no 𠀀 (U+20000) in font [NotoSerifCJK-Regular.ttc]:mode=h\narf;!\n"
+           "LaTeX Warning: Reference `notebooks/green:fig-x' on page 12 undefined on input line 40.\n"
+           "LaTeX Warning: Citation `wujiang2022plan' on page 3 undefined on input line 9.\n"
+           "Overfull \\hbox (42.1pt too wide) in paragraph at lines 10--12\n"
+           "Overfull \\hbox (2.0pt too wide) in paragraph at lines 20--22\n"
+           "Overfull \\vbox (300.5pt too high) has occurred while \\output is active []\n")
+    problems = pdftool.log_problems(log)
+    assert len(problems) == 5, problems  # the 2 pt box is within the tolerance
+    assert problems[0] == "missing character: 𠀀 (U+20000) in font [NotoSerifCJK-Regular.ttc]:mode=harf;"
+    assert "undefined reference: notebooks/green:fig-x" in problems[1]
+    assert "undefined citation: wujiang2022plan" in problems[2]
+    assert "42.1 pt" in problems[3] and "300.5 pt" in problems[4]
+
+
+# --------------------------------------------------------------------------------------
+# The book's PDF
+
+
+@needs_tex
+def test_every_page_of_the_toc_is_in_the_pdf_in_book_order(book_pdf):
+    text = squeeze(pdf_text(book_pdf))
+    html = ROOT / "_build" / "html"
+    pos = -1
+    for page in toc_pages():
+        title = read_page(html / f"{page}.html").h1
+        assert title, f"{page}.html has no h1"
+        # the first occurrence after the previous chapter: the contents list them all first
+        found = text.find(squeeze(title), pos + 1)
+        assert found > pos, f"chapter '{title}' ({page}) is missing from the PDF or out of order"
+        pos = found
+
+
+@needs_tex
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_computed_number_reads_as_on_the_site(book_pdf, chapter):
+    text = squeeze(pdf_text(book_pdf))
+    values = read_page(ROOT / "_build" / "html" / "notebooks" / f"{chapter}.html").values
+    assert len(values) >= 50, f"only {len(values)} pasted numbers on {chapter}.html"
+    missing = [f"{before} [{value}]" for before, value in values if squeeze(f"{before} {value}") not in text]
+    assert missing == [], f"{len(missing)} of {len(values)} numbers of {chapter} differ in the PDF: {missing[:10]}"
+
+
+@needs_tex
+def test_figures_are_those_of_the_site_numbered_alike_and_vector(book_pdf):
+    html = ROOT / "_build" / "html"
+    site = []
+    for chapter in CHAPTERS:
+        site += re.findall(r'<span class="caption-number">Fig\. ([\d.]+) </span>',
+                           (html / "notebooks" / f"{chapter}.html").read_text(encoding="utf-8"))
+    printed = re.findall(r"^Fig\. (\d+\.\d+):", pdf_text(book_pdf), re.M)
+    assert len(site) >= 15
+    assert printed == site
+    # every figure is drawn as vector graphics: the PDF holds no raster image below 300 dpi
+    images = subprocess.run(["pdfimages", "-list", str(book_pdf)], capture_output=True, text=True, check=True)
+    for row in images.stdout.splitlines()[2:]:
+        x_ppi, y_ppi = (int(v) for v in row.split()[12:14])
+        assert min(x_ppi, y_ppi) >= 300, row
+
+
+@needs_tex
+def test_page_count_and_page_numbers(book_pdf):
+    summary = (book_pdf.parent / f"{EDITION.name}.json").read_text(encoding="utf-8")
+    pages = pdftool.pdf_pages(book_pdf)
+    assert f'"pages": {pages}' in summary
+    assert pages >= 100
+    # the body is numbered 1..N without a gap or a repeat: the footer of every page after
+    # the front matter carries the number of its place in the file (blank pages carry none)
+    layout = subprocess.run(["pdftotext", "-layout", str(book_pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout.split("\f")[:pages]
+    footers = []
+    for page in layout:
+        lines = [line for line in page.splitlines() if line.strip()]
+        m = re.match(r"^\s*(\d+)\s", lines[-1] + " ") or re.search(r"\s(\d+)\s*$", " " + lines[-1]) if lines else None
+        footers.append(int(m.group(1)) if m else None)
+    first = footers.index(1)
+    assert 2 <= first <= 12, f"{first} pages before page 1"  # the title page and the contents
+    numbered = [(i, n) for i, n in enumerate(footers) if n is not None and i >= first]
+    assert len(numbered) >= 0.8 * (pages - first)  # chapters open on a right-hand page: some blank pages
+    assert all(n == i - first + 1 for i, n in numbered), [(i, n) for i, n in numbered if n != i - first + 1][:5]
+
+
+@needs_tex
+def test_title_page_carries_version_date_licence_and_citation(book_pdf):
+    first = subprocess.run(["pdftotext", "-l", "1", str(book_pdf), "-"], capture_output=True, text=True).stdout
+    flat = " ".join(first.split())
+    assert "Parks, clusters and transfer" in flat
+    assert re.search(r"Version \d+\.\d+\.\d+", flat)
+    assert re.search(r"Built \w{3} \d{2}, \d{4}", flat)
+    assert "CC BY 4.0" in flat and "How to cite." in flat
+
+
+@needs_tex
+def test_fonts_are_embedded_and_chinese_quotes_are_set_in_noto_cjk(book_pdf):
+    assert pdftool.unembedded_fonts(book_pdf) == []
+    fonts = subprocess.run(["pdffonts", str(book_pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts
+    # the quotes of a provenance table, as the site shows them, are in the PDF
+    html = (ROOT / "_build" / "html" / "notebooks" / "park-economy.html").read_text(encoding="utf-8")
+    quotes = re.findall(r'<td lang="zh">([^<]+)</td>', html)
+    assert len(quotes) >= 10
+    text = squeeze(pdf_text(book_pdf))
+    assert [q for q in quotes if squeeze(q) not in text] == []
+
+
+@needs_tex
+def test_exercises_are_followed_by_their_solutions_and_the_bibliography_closes_the_book(book_pdf):
+    text = pdf_text(book_pdf)
+    exercises = re.findall(r"^Exercise (\d+\.\d+) \(", text, re.M)
+    assert len(exercises) >= 15
+    for a, b in zip(exercises, exercises[1:]):  # a solution between each exercise and the next
+        block = text[text.index(f"Exercise {a} ("):text.index(f"Exercise {b} (")]
+        assert re.search(r"^Solution$", block, re.M), f"no solution after exercise {a}"
+    last_pages = "\n".join(text.split("\f")[-4:])
+    assert "Bibliography" in last_pages and "韶关市工业和信息化局" in last_pages
+
+
+@needs_tex
+def test_the_site_links_and_carries_the_pdf(book_pdf):
+    html = ROOT / "_build" / "html"
+    copy = html / "pdf" / book_pdf.name
+    assert copy.is_file() and copy.read_bytes() == book_pdf.read_bytes()
+    intro = (html / "book" / "intro.html").read_text(encoding="utf-8")
+    assert f'href="../pdf/{book_pdf.name}"' in intro
+    chapter = (html / "notebooks" / "clusters.html").read_text(encoding="utf-8")
+    assert re.search(rf'href="\.\./pdf/{re.escape(book_pdf.name)}"[^>]*download-book-pdf-button', chapter) or \
+        re.search(rf'download-book-pdf-button[^>]*href="\.\./pdf/{re.escape(book_pdf.name)}"', chapter)
+
+
+@needs_tex
+def test_a_missing_glyph_fails_the_build(tmp_path):
+    """A character that no font of the book has would print as nothing: the build must fail."""
+    book = copy_book(tmp_path)
+    shutil.copytree(ROOT / "latex", book / "latex")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: page\n", encoding="utf-8")
+    (book / "index.md").write_text("# Test book\n\nA small copy of the book's configuration.\n", encoding="utf-8")
+    # U+1F6F8 (flying saucer) is in none of FreeSerif, Noto CJK or the mono font
+    (book / "page.md").write_text("# A page\n\nA quote 韶关 and a saucer \U0001F6F8 here.\n", encoding="utf-8")
+    proc = run_pdf_tool(book, env={**os.environ, "PARKECON_ROOT": str(book)})
+    assert proc.returncode != 0
+    assert "missing character" in proc.stderr and "1F6F8" in proc.stderr.upper(), proc.stderr[-2000:]
+    assert not (book / "_build" / "pdf" / f"{EDITION.name}.pdf").exists()

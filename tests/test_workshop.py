@@ -263,7 +263,7 @@ def test_kit_markdown_is_plain_and_numbers_match_the_page(kit, built_book, folde
         assert left == [], f"{folder}/{md.stem}: {left}"
         shown = Counter(htmllib.unescape(v) for v in re.findall(r"<strong>([^<]*)</strong>", text))
         page = Counter(htmllib.unescape(v) for v in pasted((built_book / "notebooks" / (md.stem + ".html")).read_text(encoding="utf-8")))
-        assert len(page) > 20
+        assert len(page) >= 5, f"{md.stem}: too few pasted numbers found on the page"  # the data episode pastes few
         if folder == "full":
             assert shown == page, f"{md.stem}: only on the page {page - shown}, only in the notebook {shown - page}"
         else:  # solutions are gone, everything else is there
@@ -287,7 +287,7 @@ def test_references_read_as_on_the_page(kit, built_book):
     assert seen >= 20
     nb = nbformat.read(kit / "notebooks" / "park-economy.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells)
-    assert f"[Fig. 1.1]({base}notebooks/park-economy.html#fig-park-headline)" in text
+    assert f"[Fig. 2.1]({base}notebooks/park-economy.html#fig-park-headline)" in text  # chapter 2: the data episode is chapter 1
     assert f"[Sources]({base}book/sources.html)" in text
 
 

@@ -35,8 +35,37 @@ DPI = 196        # = 2 x 98 CSS px per inch: a 7-inch figure is 1372 px, shown a
 MIN_TEXT_PX = 11  # smallest text in CSS px at the book's 1280-px layout
 
 
+#: The CJK font for Chinese text in figures (titles, labels): Noto Sans CJK, simplified
+#: Chinese forms, from the pinned PyPI package noto-cjk-sans-otc (SIL Open Font License 1.1),
+#: so that it comes with the book's and the kit's pinned packages on every laptop.
+CJK_FONT = "Noto Sans CJK SC"
+
+
+def cjk_font_path() -> str | None:
+    """The bundled Noto Sans CJK collection, registered with matplotlib once; None if not installed."""
+    global _CJK_PATH
+    if _CJK_PATH is None:
+        try:
+            import noto_cjk_sans_otc
+        except ImportError:
+            return None
+        from matplotlib import font_manager
+
+        path = str(noto_cjk_sans_otc.FONT_PATH)
+        font_manager.fontManager.addfont(path)
+        _CJK_PATH = path
+    return _CJK_PATH
+
+
+_CJK_PATH: str | None = None
+
+
 def apply() -> None:
-    """Set the seaborn theme and matplotlib parameters; idempotent."""
+    """Set the seaborn theme and matplotlib parameters; idempotent.
+
+    Latin text is set in DejaVu Sans; a character it lacks (Chinese) falls back to the
+    bundled CJK font, so a learner can title a plot 韶关产业园区.
+    """
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
@@ -46,7 +75,7 @@ def apply() -> None:
             "figure.dpi": DPI,
             "savefig.dpi": DPI,
             "savefig.bbox": "tight",
-            "font.family": "DejaVu Sans",
+            "font.family": ["DejaVu Sans", CJK_FONT] if cjk_font_path() else ["DejaVu Sans"],
             "axes.titlesize": 12,
             "axes.titleweight": "bold",
             "axes.labelsize": 10.5,

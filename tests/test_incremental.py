@@ -159,7 +159,7 @@ def test_a_build_that_warned_is_not_followed_by_a_green_one(base, tmp_path):
 def test_inputs_a_page_reads_outside_the_data_re_execute_it(base, tmp_path):
     root = moved(base, tmp_path / "inputs")
     total = int(re.search(r"totals (\d+) minutes", page_text(root, "book/workshop.html")).group(1))
-    edit(root / "notebooks" / "park-economy.md", "walk-through (25 min)", "walk-through (40 min)")
+    edit(root / "notebooks" / "park-economy.md", "walk-through (45 min)", "walk-through (60 min)")
     pin = re.search(r"^(pytest==)(\S+)$", (root / "requirements.txt").read_text(encoding="utf-8"), re.M)
     edit(root / "requirements.txt", pin.group(0), pin.group(1) + "99.0.0")
     geo = root / "data" / "geo" / "shaoguan_counties.geojson"
@@ -167,7 +167,7 @@ def test_inputs_a_page_reads_outside_the_data_re_execute_it(base, tmp_path):
     geo.write_text(re.sub(r"(\d+\.\d{3})\d", r"\g<1>9", geo.read_text(encoding="utf-8"), count=200), encoding="utf-8")
     out = build(root)
     assert "pytest 99.0.0" in page_text(root, "book/reproducibility.html")
-    assert "walk-through (40 min)" in page_text(root, "notebooks/park-economy.html")
+    assert "walk-through (60 min)" in page_text(root, "notebooks/park-economy.html")
     new_fig = {p.name for p in (root / "_build" / "html" / "_images").glob("*.png")}
     assert new_fig - old_fig, "the map was not redrawn from the changed boundaries"
     assert f"totals {total + 15} minutes" in page_text(root, "book/workshop.html")
@@ -183,9 +183,9 @@ def test_edits_and_interruptions_end_where_a_clean_build_does(base, tmp_path):
     _drop_last_event(root)
     interrupted_build(root, "[parkecon] executing", signal.SIGKILL)
     # 2. stated minutes, requirements, helper code; killed while pages are written
-    edit(root / "notebooks" / "green.md", "walk-through (20 min)", "walk-through (35 min)")
+    edit(root / "notebooks" / "green.md", "walk-through (40 min)", "walk-through (55 min)")
     edit(root / "requirements.txt", "\nzipp==", "\n# a comment line\nzipp==")
-    edit(root / "parkecon" / "workshop.py", "START = dt.time(9, 30)", "START = dt.time(9, 0)")
+    edit(root / "parkecon" / "workshop.py", "START = dt.time(9, 0)", "START = dt.time(8, 30)")
     interrupted_build(root, "writing output", signal.SIGTERM)
     # 3. notebook code, then the order of the chapters in the toc (renumbers figures)
     edit(root / "book" / "timeline.md", "pe.setup()", "pe.setup()\nimport parkecon\nparkecon.load('events')")
@@ -204,7 +204,7 @@ def test_edits_and_interruptions_end_where_a_clean_build_does(base, tmp_path):
              if incremental[page] != expected[page]}
     assert not stale, f"pages that differ from a clean build (incremental || clean): {stale}"
     assert "227.89" in incremental["notebooks/park-economy.html"]
-    assert "09:00" in incremental["book/workshop.html"]
+    assert "08:30" in incremental["book/workshop.html"]
 
 
 def test_two_builds_of_one_folder_cannot_interleave(base, tmp_path):

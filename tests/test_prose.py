@@ -15,7 +15,7 @@ from parkecon.machinery.learner import chapters
 
 ALLOWED = re.compile(
     r"3\+3|35N|355N|2\+2|1\+N\+1|\b(19|20)\d\d\b|\b\d{4}[–-]\d{2,4}\b|\b\d+(st|nd|rd|th)\b"
-    r"|\b[spxlcme]00\d(-\d{3})?\b|\bf00\d-\d{3}\b|\(\d+ min(, extension)?\)|walk-through \(\d+ min\)"
+    r"|\b[spxlcme]00\d(-\d{3})?\b|\bf00\d-\d{3}\b|\(\d+ min(, extension)?\)|walk-through \(\d+ min\)|debrief \(\d+ min\)|day \d\b"
     r"|ex-[\w-]+-\d+|fig-[\w-]+|\b[A-Z]{1,2}\d+\b|^#+ \d+\.|10,000 (m²|people)|10[⁰¹²³⁴⁵⁶⁷⁸⁹]+"
     r"|\(1 \+ [^)]*\)|/100\b|Global 500|top-500|lines? 18 and 36|phase \d|再造\d个"
     r"|[一二三四五六七八九十]+\([一二三四五六七八九十\d]+\)\d*(\.[一二三四五六七八九十\d]+)?(-\d+)?"

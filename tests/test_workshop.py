@@ -93,15 +93,46 @@ def test_zip_is_deterministic(tmp_path, kit):
 
 
 def independent_schedule_total() -> int:
+    """Day 1 from the pages' own words, read here without the workshop module's helpers."""
     total = int(re.search(r"Workshop time: (\d+) min", (ROOT / "book/workshop-setup.md").read_text(encoding="utf-8")).group(1))
+    total += int(re.search(r"Closing, with feedback \((\d+) min\)", (ROOT / "book/workshop.md").read_text(encoding="utf-8")).group(1))
     n = 0
     for md in learner.chapters(ROOT):
         text = md.read_text(encoding="utf-8")
+        if not re.search(r"\*\*In the workshop\*\* \(day 1\)", text):
+            continue
         total += int(re.search(r"walk-through \((\d+) min\)", text).group(1))
+        total += int(re.search(r"debrief \((\d+) min\)", text).group(1))
         total += sum(int(m) for m in re.findall(r"^```\{exercise-start\}.*\((\d+) min\)\s*$", text, re.M))  # not extensions
         n += 1
     from parkecon.workshop import BREAKS
     return total + sum(m for k, (_, m) in BREAKS["after_chapter"].items() if k <= n)
+
+
+def test_every_exercise_block_has_slack():
+    """Each taught episode's exercise block is longer than its core exercises: time to pair up and a debrief."""
+    from parkecon import workshop
+
+    for day in workshop.days(ROOT):
+        sched, _ = workshop.schedule(ROOT, day)
+        for c in map(workshop.chapter_minutes, learner.chapters(ROOT)):
+            if c["day"] != day:
+                continue
+            block = sched.loc[sched["block"] == f"{c['title']}: exercises ({c['exercises']}) and debrief", "minutes"]
+            assert len(block) == 1, f"{c['page']}: no exercise block on day {day}"
+            assert block.iloc[0] - c["exercise_minutes"] >= 10, f"{c['page']}: the exercise block has no time for a debrief"
+        assert sched["kind"].iloc[-1] == "closing", "the day ends with a closing, not an exercise block"
+        assert sched["kind"].iloc[0] == "set-up"
+
+
+def test_every_chapter_is_planned_for_a_day():
+    from parkecon import workshop
+
+    for c in map(workshop.chapter_minutes, learner.chapters(ROOT)):
+        assert c["day"] in (1, 2) and c["walkthrough"] >= 30 and c["debrief"] >= 10, c["page"]
+        kinds = [e["extension"] for e in c["exercise_list"]]
+        assert kinds == sorted(kinds), f"{c['page']}: an extension comes before a core exercise"
+        assert not all(kinds), f"{c['page']}: no core exercise"
 
 
 def test_schedule_total_equals_stated_minutes(built_book):
@@ -109,9 +140,11 @@ def test_schedule_total_equals_stated_minutes(built_book):
     shown = re.search(r"<b>total</b></td><td[^>]*><b>(\d+)</b>", html)
     assert shown, "the workshop page shows no schedule total"
     assert int(shown.group(1)) == independent_schedule_total()
-    rows = re.findall(r"<tr style='background:[^']+'><td[^>]*>[^<]+</td><td>[^<]+</td><td[^>]*>(\d+)</td></tr>", html)
+    day1 = html[html.index("<table class='schedule'>"):][:html[html.index("<table class='schedule'>"):].index("</table>")]
+    rows = re.findall(r"<tr style='background:[^']+'><td[^>]*>[^<]+</td><td>[^<]+</td><td[^>]*>(\d+)</td></tr>", day1)
     assert sum(map(int, rows)) == int(shown.group(1))
     assert 300 <= int(shown.group(1)) <= 420, "a one-day workshop of about six hours"
+    assert "Closing" in html and "debrief" in html
 
 
 def test_workshop_page_links_the_kit(built_book):
@@ -177,6 +210,36 @@ def test_setup_check_honours_platform_markers(kit, tmp_path):
     assert "otheros-only-pkg" not in proc.stdout
 
 
+def test_instructor_notes_name_every_exercise_as_the_chapters_do():
+    """The notes' table names each exercise with the chapter's own title and minutes (audit-3 once differed)."""
+    notes = (ROOT / "book/instructor-notes.md").read_text(encoding="utf-8")
+    rows = {m[0]: (m[1].strip(), m[2].strip()) for m in re.findall(r"^\| `(ex-[\w-]+)`, ([^|]+)\| ([^|]+)\|", notes, re.M)}
+    for md in learner.chapters(ROOT):
+        for e in learner.exercises(md.read_text(encoding="utf-8")):
+            assert e["label"] in rows, f"the instructor notes do not list {e['label']}"
+            title, minutes = rows[e["label"]]
+            assert title.lower() == e["title"].lower(), f"{e['label']}: notes say {title!r}, the chapter {e['title']!r}"
+            assert minutes == f"{e['minutes']}" + (", extension" if e["extension"] else ""), e["label"]
+
+
+def test_kit_docs_hold_the_glossary_cheat_sheet_organiser_page_and_data_model():
+    """The offline pages for the kit: the glossary, the cheat sheet, the organiser's page and
+    every field of every table of the data model."""
+    import json
+
+    from parkecon.machinery import kitdocs
+
+    files = kitdocs.docs(ROOT)
+    assert files["docs/glossary.md"] == (ROOT / "book/glossary.md").read_text(encoding="utf-8")
+    assert "Code of conduct" in files["docs/for-the-organiser.md"]
+    assert "pe.facts()" in files["docs/cheat-sheet.md"]
+    pkg = json.loads((ROOT / "data/datapackage.json").read_text(encoding="utf-8"))
+    for res in pkg["resources"]:
+        assert f"## {res['path']}" in files["docs/data-model.md"]
+        for f in res["schema"]["fields"]:
+            assert f"| `{f['name']}` |" in files["docs/data-model.md"]
+
+
 # ------------------------------------------------------------------ notebooks that read like the book
 
 MYST_LEFTOVERS = ["{glue", "{numref", "{doc", "{exercise", "{solution", ":label:", "```{"]
@@ -200,7 +263,7 @@ def test_kit_markdown_is_plain_and_numbers_match_the_page(kit, built_book, folde
         assert left == [], f"{folder}/{md.stem}: {left}"
         shown = Counter(htmllib.unescape(v) for v in re.findall(r"<strong>([^<]*)</strong>", text))
         page = Counter(htmllib.unescape(v) for v in pasted((built_book / "notebooks" / (md.stem + ".html")).read_text(encoding="utf-8")))
-        assert len(page) > 20
+        assert len(page) >= 5, f"{md.stem}: too few pasted numbers found on the page"  # the data episode pastes few
         if folder == "full":
             assert shown == page, f"{md.stem}: only on the page {page - shown}, only in the notebook {shown - page}"
         else:  # solutions are gone, everything else is there
@@ -224,7 +287,7 @@ def test_references_read_as_on_the_page(kit, built_book):
     assert seen >= 20
     nb = nbformat.read(kit / "notebooks" / "park-economy.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells)
-    assert f"[Fig. 1.1]({base}notebooks/park-economy.html#fig-park-headline)" in text
+    assert f"[Fig. 2.1]({base}notebooks/park-economy.html#fig-park-headline)" in text  # chapter 2: the data episode is chapter 1
     assert f"[Sources]({base}book/sources.html)" in text
 
 

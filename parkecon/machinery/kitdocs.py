@@ -1,0 +1,44 @@
+"""Offline pages for the workshop kit: the glossary, the cheat sheet, the organiser's page and
+the data model (every table and field of data/datapackage.json), as plain Markdown.
+
+The kit's builder (learner.build) writes each into the kit, e.g.
+``for rel, text in kitdocs.docs(root).items(): (kit / rel).parent.mkdir(...); (kit / rel).write_text(text)``,
+and adds EXTRA_PAGES and data/datapackage.json to the inputs it digests.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Plain-Markdown pages of the book that the kit carries for use offline.
+EXTRA_PAGES = {"docs/glossary.md": "book/glossary.md", "docs/cheat-sheet.md": "book/cheat-sheet.md",
+               "docs/for-the-organiser.md": "book/workshop-organiser.md"}
+
+
+def data_model_markdown(root: Path) -> str:
+    """The data model (every table and field of data/datapackage.json) as one Markdown page."""
+    import json
+
+    pkg = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    out = ["# The data model\n", "Every table of `data/` and its fields, from `data/datapackage.json`.\n"]
+    for res in pkg["resources"]:
+        out.append(f"## {res.get('path', res['name'])}\n")
+        if res.get("description"):
+            out.append(res["description"].strip() + "\n")
+        out.append("| field | type | required | description |\n|---|---|---|---|")
+        for f in res["schema"]["fields"]:
+            desc = " ".join(str(f.get("description", "")).split()).replace("|", "\\|")
+            req = "yes" if f.get("constraints", {}).get("required") else ""
+            out.append(f"| `{f['name']}` | {f.get('type', 'string')} | {req} | {desc} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def docs(root: Path) -> dict[str, str]:
+    """Pages for the kit, to read offline: the glossary, the cheat sheet, the organiser's page
+    and the data model. (The solutions are in the kit's full/ notebooks.)"""
+    out = {}
+    for rel, page in EXTRA_PAGES.items():
+        if (root / page).is_file():
+            out[rel] = (root / page).read_text(encoding="utf-8")
+    out["docs/data-model.md"] = data_model_markdown(root)
+    return out

@@ -31,6 +31,8 @@ from pathlib import Path
 from .toc import is_notebook
 from .toc import pages as toc_pages
 
+PACKAGE = Path(__file__).resolve().parent.parent  # the helper package the kit ships (parkecon/)
+
 SOLUTION_RE = re.compile(r"^```\{solution-start\}.*?^```\{solution-end\}[^\n]*\n```[ \t]*\n?", re.S | re.M)
 EXERCISE_RE = re.compile(r"^```\{exercise-start\}\s*(?P<title>.*?)\s*\((?P<minutes>\d+)\s*min(?P<ext>,\s*extension)?\)\s*\n:label:\s*(?P<label>\S+)", re.M)
 EXERCISE_FENCE = re.compile(r"^```\{exercise-start\}[ \t]*(?P<title>[^\n]*)\n:label:[ \t]*(?P<label>\S+)[ \t]*\n(?::[^\n]*\n)*```[ \t]*$", re.M)
@@ -317,9 +319,8 @@ The book: {base}
 def _inputs_digest(root: Path, cache_dir: Path) -> str:
     """A digest of everything the kit is made from: chapters, pages they link to, data, package,
     set-up files, and the execution cache's records (the executed chapters give the numbers)."""
-    pkg = Path(__file__).resolve().parent
     paths = [root / "_toc.yml", root / "_config.yml"] + chapters(root) + sorted((root / "data").rglob("*"))
-    paths += sorted(pkg.glob("*.py")) + [root / n for n in KIT_FILES + [KIT_PINS]]
+    paths += sorted(PACKAGE.rglob("*.py")) + [root / n for n in KIT_FILES + [KIT_PINS]]
     paths += sorted((root / "book").glob("*.md"))
     h = hashlib.sha256()
     for p in paths:
@@ -377,7 +378,12 @@ def build(root: Path, out: Path | None = None, cache_dir: Path | None = None) ->
         nbformat.write(learner_nb, kit / "notebooks" / (stem + ".ipynb"))
         nbformat.write(full_nb, kit / "full" / (stem + ".ipynb"))
     shutil.copytree(root / "data", kit / "data", ignore=shutil.ignore_patterns("README.md"))
-    shutil.copytree(Path(__file__).resolve().parent, kit / "parkecon", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(PACKAGE, kit / "parkecon", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    from .kitdocs import docs  # the glossary, cheat sheet, organiser's page and data model, to read offline
+
+    for rel, text in docs(root).items():
+        (kit / rel).parent.mkdir(parents=True, exist_ok=True)
+        (kit / rel).write_text(text, encoding="utf-8")
     for name in KIT_FILES:
         if (root / name).is_file():
             shutil.copy2(root / name, kit / name)

@@ -92,7 +92,22 @@ def apply() -> None:
     )
     # A character the font cannot draw would print as an empty box: fail instead.
     warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
+    # The CJK font has one weight; bold titles use it at regular weight, which matplotlib's
+    # font manager reports on stderr for every figure. Nothing is missing: drop that note.
+    import logging
+
+    fm_log = logging.getLogger("matplotlib.font_manager")
+    if not any(isinstance(f, _OneWeightNote) for f in fm_log.filters):
+        fm_log.addFilter(_OneWeightNote())
     _check_on_show()
+
+
+class _OneWeightNote:
+    """Drops matplotlib's "Failed to find font weight bold for <the CJK font>" notes."""
+
+    def filter(self, record) -> bool:
+        return not (record.getMessage().startswith("findfont: Failed to find font weight")
+                    and CJK_FONT in record.getMessage())
 
 
 class FigureTextError(ValueError):

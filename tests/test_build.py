@@ -82,3 +82,10 @@ def test_broken_copy_fails_naming_the_problem(tmp_path, defect):
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, f"the build with a {defect} passed:\n{out[-3000:]}"
     assert re.search(pattern, out), f"the build failed but did not name {pattern!r}:\n{out[-3000:]}"
+
+
+def test_no_page_shows_stray_stderr(built_book):
+    """Warnings a cell writes to stderr (a font note, a pandas deprecation) would show on the page."""
+    shown = [p.relative_to(built_book).as_posix() for p in built_book.rglob("*.html")
+             if "_static" not in p.parts and 'class="output stderr' in p.read_text(encoding="utf-8")]
+    assert shown == []

@@ -246,7 +246,9 @@ MYST_LEFTOVERS = ["{glue", "{numref", "{doc", "{exercise", "{solution", ":label:
 
 
 def pasted(html: str) -> list[str]:
-    return re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+    """The text of every pasted value on a page (a Chinese value is wrapped in a lang span)."""
+    return [re.sub(r"<[^>]+>", "", v)
+            for v in re.findall(r'<span class="pasted-text">((?:[^<]|<span lang="[^"]+">[^<]*</span>)*)</span>', html)]
 
 
 @pytest.mark.parametrize("folder", ["notebooks", "full"])

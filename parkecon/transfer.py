@@ -239,108 +239,9 @@ def short_name(entity_id: str, entities: pd.DataFrame) -> str:
     return re.sub(r"\s*\(.*?\)", "", str(name)).strip()
 
 
-def draw_network(ax, edges: pd.DataFrame, entities: pd.DataFrame, form_colours: dict) -> None:
-    """Draw the partnership network as two columns joined by curved lines.
-
-    Colour = form, line width = number of statements, dashed = pairing partly inferred.
-    Links between the same two nodes in different forms are drawn side by side.
-    """
-    from matplotlib.path import Path as MPath
-    from matplotlib.patches import PathPatch
-
-    pos = network_layout(edges, entities)
-    ymax = max(y for _, y in pos.values())
-    e = edges.copy()
-    e["k"] = e.groupby(["partner_id", "receiver_id"]).cumcount()
-    e["m"] = e.groupby(["partner_id", "receiver_id"])["form"].transform("size")
-    e["off"] = (e["k"] - (e["m"] - 1) / 2) * 0.16
-    # thick lines first so that thin ones stay visible on top
-    for _, r in e.sort_values("n", ascending=False, kind="stable").iterrows():
-        (x0, y0), (x1, y1) = pos[r["partner_id"]], pos[r["receiver_id"]]
-        y0, y1 = y0 + r["off"], y1 + r["off"]
-        x0, x1 = x0 + 0.02, x1 - 0.02
-        verts = [(x0, y0), (0.5, y0), (0.5, y1), (x1, y1)]
-        path = MPath(verts, [MPath.MOVETO, MPath.CURVE4, MPath.CURVE4, MPath.CURVE4])
-        ax.add_patch(PathPatch(path, facecolor="none", edgecolor=form_colours[r["form"]],
-                               lw=1.2 + 1.3 * (r["n"] - 1), alpha=0.9,
-                               linestyle=(0, (4, 2)) if r["inferred"] else "-", capstyle="butt"))
-    kind = entities.set_index("entity_id")["kind"]
-    for node, (x, y) in pos.items():
-        is_city = kind.get(node) == "city"
-        ax.plot([x], [y], "o", ms=7 if is_city else 5, color="#333333" if is_city else "white",
-                mec="#333333", mew=1.2, zorder=3)
-        ax.text(x - 0.04 if x == 0 else x + 0.04, y, short_name(node, entities),
-                ha="right" if x == 0 else "left", va="center",
-                fontsize=9.5 if is_city else 8.8, fontweight="bold" if is_city else "normal")
-    ax.set_xlim(-0.62, 1.62)
-    ax.set_ylim(ymax + 0.7, -1.3)
-    ax.text(0, -1.0, "Pearl River Delta side", ha="center", fontsize=10, fontweight="bold", color="#555555")
-    ax.text(1, -1.0, "Northern side", ha="center", fontsize=10, fontweight="bold", color="#555555")
-    ax.set_axis_off()
-
-
 #: The part of the province the flow map zooms into (lon/lat degrees): the Delta and the
 #: two receiving cities.
 FLOW_EXTENT = (111.35, 115.55, 22.05, 25.55)
-
-
-def draw_flow_map(ax, flows: pd.DataFrame, zones: pd.DataFrame, zone_colours: dict,
-                  extent: tuple = FLOW_EXTENT, label_pos: dict | None = None) -> dict:
-    """Cities coloured by zone, zoomed to `extent`, with an arrow per (Delta city → northern city).
-
-    Arrow width grows with the number of partnership statements, which is written on the
-    arrow. `label_pos` places city names ({city: (lon, lat)}); returns the centroids used.
-    """
-    from matplotlib.patches import FancyArrowPatch
-
-    from . import geo
-
-    zone_of = dict(zip(zones["entity_id"], zones["zone"]))
-    faces = {c: zone_colours[z] for c, z in zone_of.items()}
-    cents = geo.plot(ax, "cities", facecolors=faces, edgecolor="white", linewidth=0.9)
-    x0, x1, y0, y1 = extent
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    nmax = flows["n"].max()
-    for _, r in flows.iterrows():
-        (xa, ya), (xb, yb) = cents[r["partner_city"]], cents[r["receiver_city"]]
-        rad = 0.22 if xa > xb else -0.22
-        ax.add_patch(FancyArrowPatch((xa, ya), (xb, yb), connectionstyle=f"arc3,rad={rad}",
-                                     arrowstyle="-|>", mutation_scale=10 + 8 * r["n"] / nmax,
-                                     lw=0.9 + 4.5 * r["n"] / nmax, color="#222222", alpha=0.85,
-                                     shrinkA=5, shrinkB=8, zorder=4))
-        # the label sits on the curve, 40% of the way from the source
-        dx, dy = xb - xa, yb - ya
-        t = 0.4
-        cx, cy = (xa + xb) / 2 + rad * dy, (ya + yb) / 2 - rad * dx  # arc3 control point
-        lx = (1 - t) ** 2 * xa + 2 * (1 - t) * t * cx + t ** 2 * xb
-        ly = (1 - t) ** 2 * ya + 2 * (1 - t) * t * cy + t ** 2 * yb
-        ax.text(lx, ly, str(int(r["n"])), fontsize=8.5, ha="center", va="center", color="#111111",
-                fontweight="bold", zorder=6, bbox=dict(boxstyle="circle,pad=0.2", fc="white", ec="#222222", lw=0.6))
-    involved = set(flows["partner_city"]) | set(flows["receiver_city"])
-    names = {f["properties"]["entity_id"]: f["properties"]["name_en"] for f in geo.features("cities")}
-    for c in sorted(involved):
-        x, y = cents[c]
-        ax.plot([x], [y], "o", ms=4.5, color="#222222", zorder=5)
-        lx, ly = (label_pos or {}).get(c, (x, y + 0.12))
-        ax.text(lx, ly, names[c], fontsize=9, ha="center", va="center", zorder=7, fontweight="bold",
-                color="#222222", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75))
-    return cents
-
-
-def draw_zone_overview(ax, zones: pd.DataFrame, zone_colours: dict, extent: tuple = FLOW_EXTENT) -> None:
-    """The whole province coloured by zone, with the zoomed extent outlined."""
-    from matplotlib.patches import Rectangle
-
-    from . import geo
-
-    zone_of = dict(zip(zones["entity_id"], zones["zone"]))
-    geo.plot(ax, "cities", facecolors={c: zone_colours[z] for c, z in zone_of.items()},
-             edgecolor="white", linewidth=0.4)
-    ax.set_xlim(109.6, 117.4)
-    ax.set_ylim(20.15, 25.6)
-    x0, x1, y0, y1 = extent
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="#222222", lw=1.0, zorder=5))
 
 
 # ------------------------------------------------------------------ flows of money and projects
@@ -534,36 +435,6 @@ def mechanism_matrix(hits: pd.DataFrame, sides: dict | None = None) -> pd.DataFr
     sides = sides or SIDES
     m = hits.groupby(["mechanism", "side"]).size().unstack(fill_value=0)
     return m.reindex(index=list(MECHANISMS), columns=list(sides), fill_value=0).fillna(0).astype(int)
-
-
-def draw_matrix(ax, matrix: pd.DataFrame, colour: str, col_labels: list[str], title: str) -> None:
-    """A dot matrix: one dot per non-zero cell, area ∝ count, the count written inside; × for none."""
-    nrow, ncol = matrix.shape
-    vmax = max(int(matrix.values.max()), 1)
-    for i, (_, row) in enumerate(matrix.iterrows()):
-        for j, v in enumerate(row.values):
-            if v > 0:
-                ax.scatter([j], [i], s=90 + 520 * (v / vmax), color=colour, alpha=0.9, zorder=3, linewidths=0)
-                ax.text(j, i, str(int(v)), ha="center", va="center", fontsize=8.5, color="white",
-                        fontweight="bold", zorder=4)
-            else:
-                ax.text(j, i, "–", ha="center", va="center", fontsize=11, color="#aaaaaa")
-    ax.set_xticks(range(ncol))
-    ax.set_xticklabels(col_labels, fontsize=9)
-    ax.xaxis.tick_top()
-    ax.set_yticks(range(nrow))
-    ax.set_yticklabels(matrix.index, fontsize=9.5)
-    ax.set_xlim(-0.5, ncol - 0.5)
-    ax.set_ylim(nrow - 0.5, -0.5)
-    ax.grid(False)
-    for j in range(ncol - 1):
-        ax.axvline(j + 0.5, color="#dddddd", lw=0.8)
-    for i in range(nrow - 1):
-        ax.axhline(i + 0.5, color="#f0f0f0", lw=0.6)
-    for s in ax.spines.values():
-        s.set_visible(False)
-    ax.tick_params(length=0)
-    ax.set_title(title, loc="left", fontsize=11, pad=26)
 
 
 def overlap(matrix: pd.DataFrame, a: list[str], b: list[str]) -> dict[str, list[str]]:

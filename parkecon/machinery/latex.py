@@ -252,7 +252,7 @@ def _weight(text: str, mono: bool = False) -> float:
 LINE = 86  # characters of body text in a line of the text block, about (A4, 10 pt)
 PAD = 3    # the cell's padding, in characters
 SIZES = [(1.0, ""), (0.9, r"\small"), (0.8, r"\footnotesize"), (0.7, r"\scriptsize")]
-BREAK_AFTER = re.compile(r"(?<=[_/])(?=.)")
+BREAK_AFTER = re.compile(r"(?<=[_/}])(?=.)")  # after _ or / in names, after } in patterns such as [0-9]{4}
 CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 
 
@@ -310,7 +310,7 @@ def estimate_widths(table: nodes.table, small: bool = False) -> tuple[list[int],
 
 
 def _breakable(text: nodes.Text) -> list[nodes.Node]:
-    """Long identifiers (f000-030, park_zhongjin_functional_materials) may break after _ or /."""
+    """Long identifiers (park_zhongjin_functional_materials) may break after _ or /, patterns after }."""
     parts = [""]
     for word in re.split(r"(\s+)", text.astext()):
         pieces = BREAK_AFTER.split(word) if len(word) > 12 else [word]

@@ -134,7 +134,10 @@ def glue_text(values: dict[str, dict], spec: str) -> str:
         raise ValueError(f"glue from another document is not supported in the kit: {spec}")
     if key not in values or "text/plain" not in values[key]:
         raise KeyError(f"no glued text/plain value {key!r}")
-    return format_plain_text(values[key]["text/plain"], fmt)
+    from docutils.utils.smartquotes import smartyPants
+
+    # the page runs Sphinx's smart quotes over pasted text (smartquotes_action 'qDe'): do the same
+    return smartyPants(format_plain_text(values[key]["text/plain"], fmt), "qDe", "en")
 
 
 # ------------------------------------------------------------------ MyST -> plain notebook

@@ -50,12 +50,26 @@ def glue(name: str, value, display: bool = False):
     nbformat and jsonschema and costs seconds per notebook. NumPy scalars are pasted as
     plain Python numbers so that format specs such as ``:.1f`` apply.
     """
+    shown = value.item() if hasattr(value, "item") and getattr(value, "shape", None) == () else value
+    _paste(name, shown, display)
+    if not display and isinstance(shown, (int, float)) and not isinstance(shown, bool):
+        for suffix, (twin, factor) in CHINESE_SCALES.items():
+            if name.endswith(suffix):
+                _paste(name + twin, shown * factor, False)
+    return value
+
+
+# Chinese prints large numbers in 亿 (10^8) and 万 (10^4), not billions and millions. A pasted
+# number whose key ends in `_bn` (billions) is also pasted as `<key>__yi` (×10, in 亿), one in
+# `_m` (millions) as `<key>__wan` (×100, in 万): the same value, for the Chinese text.
+CHINESE_SCALES = {"_bn": ("__yi", 10), "_m": ("__wan", 100)}
+
+
+def _paste(name: str, shown, display: bool) -> None:
     from IPython.core.formatters import format_display_data
     from IPython.display import display as ipy_display
 
-    shown = value.item() if hasattr(value, "item") and getattr(value, "shape", None) == () else value
     bundle, metadata = format_display_data(shown)
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = dict(name=name, mime_prefix=prefix)
     ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
-    return value

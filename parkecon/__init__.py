@@ -11,12 +11,13 @@ and then read data only through `pe.load`, `pe.facts`, `pe.value`, paste numbers
 from .data import DataValidationError, Problem, fingerprint, load, validate
 from .notebook import glue, setup
 from .figtext import alt_text
+from .i18n import is_zh, lang, tr
 from .paths import data_dir, repo_root
 from .provenance import date_label, fact, facts, provenance, rows_provenance, sources_table, value
 from . import calc, geo, sectors, style
 from .calc import bn, cagr, compound, implied_previous
 
 __all__ = [
-    "DataValidationError", "Problem", "fingerprint", "load", "validate", "glue", "setup", "alt_text",
+    "DataValidationError", "Problem", "fingerprint", "load", "validate", "glue", "setup", "alt_text", "lang", "is_zh", "tr",
     "data_dir", "repo_root", "date_label", "fact", "facts", "provenance", "rows_provenance", "sources_table", "value", "style", "calc", "geo", "sectors", "bn", "cagr", "compound", "implied_previous",
 ]

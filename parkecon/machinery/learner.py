@@ -323,7 +323,7 @@ def _inputs_digest(root: Path, cache_dir: Path) -> str:
     """A digest of everything the kit is made from: chapters, pages they link to, data, package,
     set-up files, and the execution cache's records (the executed chapters give the numbers)."""
     paths = [root / "_toc.yml", root / "_config.yml"] + chapters(root) + sorted((root / "data").rglob("*"))
-    paths += sorted(PACKAGE.rglob("*.py")) + [root / n for n in KIT_FILES + [KIT_PINS]]
+    paths += sorted(PACKAGE.rglob("*.py")) + sorted(PACKAGE.rglob("*.csv")) + [root / n for n in KIT_FILES + [KIT_PINS]]
     paths += sorted((root / "book").glob("*.md"))
     h = hashlib.sha256()
     for p in paths:

@@ -1,0 +1,221 @@
+"""Where a computed number comes from: facts read through the package carry their ids along.
+
+`pe.value` returns a `Num`, a float that remembers the facts it was read from. Arithmetic on
+Nums (+ - * / ** and unary minus, with each other or with plain numbers) gives a Num whose
+expression records the computation, so that `pe.glue` can store, beside each pasted number,
+which facts it is computed from and how, in words ("[value added, 2021] ÷ (1 + [growth,
+2021] ÷ 100)"). `pe.glue` returns a Num named after its key, so a later number computed from
+it says that it builds on that pasted value.
+
+Values often pass through pandas or numpy on the way, which keep the float but not the Num.
+Every Num is therefore also remembered by its exact value: a plain float that equals a Num
+made earlier in the kernel is taken to be that Num. For whole numbers below 10,000 (counts,
+years and small percentages, which may coincide by chance) only a Num made in the same cell
+is taken. A number that matches nothing has no derivation; the build reports it.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+# An expression is a tuple tree: ("fact", id) | ("glue", key) | ("const", value)
+# | (op, left, right) with op in + - * / ** | ("neg", x) | ("fn", name, x).
+_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+_SYMBOL = {"+": " + ", "-": " − ", "*": " × ", "/": " ÷ ", "**": "^"}
+_SCALES = {1e3, 1e4, 1e6, 1e8, 1e9}      # unit conversions (thousand, 万, million, 亿, billion)
+
+_REGISTRY: dict[float, list] = {}          # value -> [(cell, seq, Num)], newest last
+_SEQ = [0]
+SMALL = 10_000
+
+
+def _cell() -> int | None:
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+        return ip.execution_count if ip is not None else None
+    except Exception:  # pragma: no cover
+        return None
+
+
+class Num(float):
+    """A float that remembers the facts it comes from and the computation that made it."""
+
+    def __new__(cls, value, expr=None, facts=()):
+        self = super().__new__(cls, value)
+        self.expr = expr if expr is not None else ("const", float(value))
+        self.facts = tuple(dict.fromkeys(facts))
+        if self.facts and math.isfinite(self):
+            _SEQ[0] += 1
+            _REGISTRY.setdefault(float(self), []).append((_cell(), _SEQ[0], self))
+        return self
+
+    @classmethod
+    def of_fact(cls, fact_id: str, value: float) -> "Num":
+        return cls(value, ("fact", fact_id), (fact_id,))
+
+    def named(self, key: str) -> "Num":
+        """This value as the pasted value `key` (what later computations build on)."""
+        n = Num(float(self), ("glue", key), self.facts)
+        n.source = self
+        return n
+
+    def __reduce__(self):
+        return (float, (float(self),))
+
+    # arithmetic -----------------------------------------------------------------------
+    def _op(self, other, op, reflected=False):
+        if not isinstance(other, numbers.Real) or isinstance(other, bool):
+            return NotImplemented
+        o = as_num(other)
+        a, b = (o, self) if reflected else (self, o)
+        fa, fb = float(a), float(b)
+        result = {"+": lambda: fa + fb, "-": lambda: fa - fb, "*": lambda: fa * fb,
+                  "/": lambda: fa / fb, "**": lambda: fa ** fb}[op]()
+        if isinstance(result, complex):
+            return result
+        # a conversion of units (÷ 10^9 for billions) does not change what the number is
+        if op in "*/" and isinstance(b, float) and not isinstance(b, Num) and fb in _SCALES:
+            return Num(result, _expr(a), _facts(a))
+        if op == "*" and isinstance(a, float) and not isinstance(a, Num) and fa in _SCALES:
+            return Num(result, _expr(b), _facts(b))
+        return Num(result, (op, _expr(a), _expr(b)), _facts(a) + _facts(b))
+
+    def __add__(self, o): return self._op(o, "+")
+    def __radd__(self, o): return self._op(o, "+", True)
+    def __sub__(self, o): return self._op(o, "-")
+    def __rsub__(self, o): return self._op(o, "-", True)
+    def __mul__(self, o): return self._op(o, "*")
+    def __rmul__(self, o): return self._op(o, "*", True)
+    def __truediv__(self, o): return self._op(o, "/")
+    def __rtruediv__(self, o): return self._op(o, "/", True)
+    def __pow__(self, o, mod=None): return self._op(o, "**") if mod is None else NotImplemented
+    def __rpow__(self, o): return self._op(o, "**", True)
+    def __neg__(self): return Num(-float(self), ("neg", self.expr), self.facts)
+    def __pos__(self): return self
+    def __abs__(self): return self if float(self) >= 0 else -self
+
+    def __round__(self, ndigits=None):
+        if ndigits is None:
+            return round(float(self))
+        return Num(round(float(self), ndigits), self.expr, self.facts)
+
+    def __hash__(self):
+        return float.__hash__(self)
+
+    def __eq__(self, other):
+        return float.__eq__(self, other)
+
+
+class Text(str):
+    """A string (a number in words, "more than 12") that remembers the number it was made from."""
+
+    def __new__(cls, text: str, of: "Num | None" = None, how: str | None = None):
+        self = super().__new__(cls, text)
+        self.of = of
+        self.how = how
+        return self
+
+
+def _expr(x):
+    return x.expr if isinstance(x, Num) else ("const", float(x))
+
+
+def _facts(x):
+    return x.facts if isinstance(x, Num) else ()
+
+
+def lookup(value, cell: int | None = None) -> Num | None:
+    """The newest Num equal to `value` (see the module's note on small whole numbers)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(v):
+        return None
+    hits = _REGISTRY.get(v)
+    if not hits:
+        return None
+    if v.is_integer() and abs(v) < SMALL:
+        here = cell if cell is not None else _cell()
+        hits = [h for h in hits if h[0] == here and here is not None]
+        if not hits:
+            return None
+    return hits[-1][2]
+
+
+def as_num(value):
+    """`value` as a Num when it is one or equals one made earlier; else unchanged."""
+    if isinstance(value, Num) or isinstance(value, bool):
+        return value
+    hit = lookup(value)
+    if hit is not None:
+        return hit
+    return value
+
+
+def traced(value) -> "Num | Text | None":
+    """The traced form of a value about to be pasted, or None when nothing is known."""
+    if isinstance(value, Text):
+        return value if (value.of is not None or value.how) else None
+    if isinstance(value, Num):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return lookup(value)
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        return lookup(value.item())
+    return None
+
+
+# ---- words ------------------------------------------------------------------------------
+def describe(expr, label=lambda fid: fid, top: bool = True) -> str:
+    """An expression tree in words; `label(fact_id)` names a fact."""
+    kind = expr[0]
+    if kind == "fact":
+        return f"[{label(expr[1])}]"
+    if kind == "glue":
+        return f"{{{expr[1]}}}"
+    if kind == "const":
+        v = expr[1]
+        return f"{v:g}" if abs(v) < 1e6 else f"{v:.4g}"
+    if kind == "neg":
+        inner = describe(expr[1], label, False)
+        return f"−{_paren(expr[1], 'neg', inner)}"
+    if kind == "fn":
+        return f"{expr[1]}({describe(expr[2], label, True)})"
+    op, a, b = expr
+    left = _paren(a, op, describe(a, label, False))
+    right = _paren(b, op, describe(b, label, False), right=True)
+    return left + _SYMBOL[op] + right
+
+
+def _paren(expr, parent_op, text, right=False):
+    kind = expr[0]
+    if kind not in _PREC:
+        return text
+    p, q = _PREC[kind], _PREC[parent_op]
+    if p < q or (right and p == q and parent_op in "-/**"):
+        return f"({text})"
+    return text
+
+
+def inputs(expr) -> tuple[list[str], list[str]]:
+    """(fact ids, pasted keys) an expression reads, in order of first use."""
+    facts: dict[str, None] = {}
+    keys: dict[str, None] = {}
+
+    def walk(e):
+        if e[0] == "fact":
+            facts[e[1]] = None
+        elif e[0] == "glue":
+            keys[e[1]] = None
+        elif e[0] in ("neg",):
+            walk(e[1])
+        elif e[0] == "fn":
+            walk(e[2])
+        elif e[0] in _PREC:
+            walk(e[1])
+            walk(e[2])
+    walk(expr)
+    return list(facts), list(keys)

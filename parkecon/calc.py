@@ -12,24 +12,24 @@ MU_PER_HA = 15.0     # 1 hectare = 15 mu
 
 def bn(yuan: float) -> float:
     """Yuan to billion yuan (1 billion = 10 亿)."""
-    return yuan / 1e9
+    return as_num(yuan) / 1e9
 
 
 def implied_previous(level: float, growth_pct: float) -> float:
     """The level one period earlier implied by a level and its growth rate: level / (1 + g)."""
-    return level / (1 + growth_pct / 100)
+    return as_num(level) / (1 + as_num(growth_pct) / 100)
 
 
 def cagr(start: float, end: float, years: float) -> float:
     """Compound annual growth rate in per cent from start to end over `years` years."""
     if start <= 0 or years <= 0:
         raise ValueError("cagr needs a positive start value and a positive number of years")
-    return ((end / start) ** (1 / years) - 1) * 100
+    return ((as_num(end) / as_num(start)) ** (1 / as_num(years)) - 1) * 100
 
 
 def compound(start: float, growth_pct: float, years: float) -> float:
     """start grown at growth_pct per year for `years` years."""
-    return start * (1 + growth_pct / 100) ** years
+    return as_num(start) * (1 + as_num(growth_pct) / 100) ** as_num(years)
 
 
 QUALIFIER_SIGN = {"exactly": "", "about": "≈", "nearly": "≈", "more_than": ">", "at_least": "≥",

@@ -48,7 +48,7 @@ class Num(float):
         self.facts = tuple(dict.fromkeys(facts))
         if self.facts and math.isfinite(self):
             _SEQ[0] += 1
-            _REGISTRY.setdefault(float(self), []).append((_cell(), _SEQ[0], self))
+            _REGISTRY.setdefault(_key(self), []).append((_cell(), _SEQ[0], self))
         return self
 
     @classmethod
@@ -126,23 +126,38 @@ def _facts(x):
     return x.facts if isinstance(x, Num) else ()
 
 
+def _key(v: float) -> float:
+    """Values equal to 12 significant digits share a key (x / 1e9 * 1e9 need not give x back)."""
+    return float(f"{float(v):.12g}")
+
+
+# A value may be a remembered one in other units: billions (÷ 10^9), 亿 (÷ 10^8), millions,
+# 万, thousands, or a share written as a per cent (× 100) or a fraction (÷ 100).
+_UNIT_STEPS = (1.0, 1e9, 1e8, 1e6, 1e4, 1e3, 0.01, 100.0)
+
+
 def lookup(value, cell: int | None = None) -> Num | None:
-    """The newest Num equal to `value` (see the module's note on small whole numbers)."""
+    """The newest Num equal to `value`, in the same or other units (see the module's note
+    on small whole numbers)."""
     try:
         v = float(value)
     except (TypeError, ValueError):
         return None
-    if not math.isfinite(v):
+    if not math.isfinite(v) or v == 0:
         return None
-    hits = _REGISTRY.get(v)
-    if not hits:
-        return None
-    if v.is_integer() and abs(v) < SMALL:
-        here = cell if cell is not None else _cell()
-        hits = [h for h in hits if h[0] == here and here is not None]
+    small = v.is_integer() and abs(v) < SMALL
+    here = cell if cell is not None else _cell()
+    for step in _UNIT_STEPS:
+        hits = _REGISTRY.get(_key(v * step))
         if not hits:
-            return None
-    return hits[-1][2]
+            continue
+        if small:
+            hits = [h for h in hits if h[0] == here and here is not None]
+            if not hits:
+                continue
+        hit = hits[-1][2]
+        return hit if step == 1.0 else Num(v, hit.expr, hit.facts)
+    return None
 
 
 def as_num(value):
@@ -161,10 +176,10 @@ def traced(value) -> "Num | Text | None":
         return value if (value.of is not None or value.how) else None
     if isinstance(value, Num):
         return value
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return lookup(value)
     if hasattr(value, "item") and getattr(value, "shape", None) == ():
-        return lookup(value.item())
+        value = value.item()
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return lookup(value) or infer(value)
     return None
 
 
@@ -219,3 +234,62 @@ def inputs(expr) -> tuple[list[str], list[str]]:
             walk(e[2])
     walk(expr)
     return list(facts), list(keys)
+
+
+# ---- numbers computed outside the package (pandas, numpy) --------------------------------------
+_FORMS = (
+    ("/", lambda a, b: a / b if b else None, lambda a, b: ("/", a, b)),
+    ("%", lambda a, b: a / b * 100 if b else None, lambda a, b: ("*", ("/", a, b), ("const", 100.0))),
+    ("g", lambda a, b: (a / b - 1) * 100 if b else None,
+     lambda a, b: ("*", ("-", ("/", a, b), ("const", 1.0)), ("const", 100.0))),
+    ("-", lambda a, b: a - b, lambda a, b: ("-", a, b)),
+    ("+", lambda a, b: a + b, lambda a, b: ("+", a, b)),
+    ("*", lambda a, b: a * b, lambda a, b: ("*", a, b)),
+)
+
+
+def infer(value, recent: int = 40) -> Num | None:
+    """A Num for a value computed from two remembered ones outside the package (a ratio, share,
+    growth, difference, sum or product of numbers made in this cell), equal to 10 significant
+    digits. Whole numbers below 10,000 are not inferred: they match too easily."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(v) or v == 0 or (v.is_integer() and abs(v) < SMALL):
+        return None
+    here = _cell()
+    if here is None:
+        return None
+    newest: dict[float, tuple[int, Num]] = {}
+    for hits in _REGISTRY.values():
+        for cell, seq, num in hits:
+            if cell == here and seq > newest.get(_key(num), (0, None))[0]:
+                newest[_key(num)] = (seq, num)
+    pool = [n for _, n in sorted(newest.values(), key=lambda p: -p[0])[:recent]]
+    targets = {float(f"{v * step:.10g}") for step in _UNIT_STEPS}
+    for _, f, build in _FORMS:
+        for a in pool:
+            fa = float(a)
+            for b in pool:
+                if a is b:
+                    continue
+                try:
+                    r = f(fa, float(b))
+                except (OverflowError, ZeroDivisionError):
+                    continue
+                if r and math.isfinite(r) and float(f"{r:.10g}") in targets:
+                    return Num(v, build(a.expr, b.expr), a.facts + b.facts)
+    return None
+
+
+def val(row) -> float:
+    """The value of a fact row (a row of `pe.facts()` or `pe.fact`), as a Num carrying its id;
+    a row without a fact id gives a plain float."""
+    v = row["value"]
+    if isinstance(v, Num):
+        return v
+    fid = row.get("fact_id") if hasattr(row, "get") else None
+    if isinstance(fid, str) and v == v:
+        return Num.of_fact(fid, float(v))
+    return float(v)

@@ -66,7 +66,7 @@ def glue(name: str, value, display: bool = False, *, how: str | None = None, fac
     if not display and isinstance(shown, (int, float)) and not isinstance(shown, bool):
         for suffix, (twin, factor) in CHINESE_SCALES.items():
             if name.endswith(suffix):
-                _paste(name + twin, shown * factor, False, derivation)
+                _paste(name + twin, float(shown) * factor, False, derivation)
     if isinstance(shown, float) and not isinstance(shown, bool):
         t = trace.traced(value)
         return (t if isinstance(t, trace.Num) else trace.Num(float(shown))).named(name)

@@ -156,8 +156,18 @@ def lookup(value, cell: int | None = None) -> Num | None:
             if not hits:
                 continue
         hit = hits[-1][2]
-        return hit if step == 1.0 else Num(v, hit.expr, hit.facts)
+        return hit if step == 1.0 else Num(v, _rescaled(hit.expr, step), hit.facts)
     return None
+
+
+def _rescaled(expr, step: float):
+    """`expr` for value = expr / step: a share as a per cent (× 100) or a fraction (÷ 100);
+    other steps are conversions of units (billions, 亿, 万) and leave the expression as it is."""
+    if step == 0.01:
+        return ("*", expr, ("const", 100.0))
+    if step == 100.0:
+        return ("/", expr, ("const", 100.0))
+    return expr
 
 
 def as_num(value):
@@ -267,8 +277,11 @@ def infer(value, recent: int = 40) -> Num | None:
             if cell == here and seq > newest.get(_key(num), (0, None))[0]:
                 newest[_key(num)] = (seq, num)
     pool = [n for _, n in sorted(newest.values(), key=lambda p: -p[0])[:recent]]
-    targets = {float(f"{v * step:.10g}") for step in _UNIT_STEPS}
-    for _, f, build in _FORMS:
+    targets = {}
+    for rank, step in enumerate(_UNIT_STEPS):
+        targets.setdefault(float(f"{v * step:.10g}"), (rank, step))
+    best = None
+    for order, (_, f, build) in enumerate(_FORMS):
         for a in pool:
             fa = float(a)
             for b in pool:
@@ -278,9 +291,14 @@ def infer(value, recent: int = 40) -> Num | None:
                     r = f(fa, float(b))
                 except (OverflowError, ZeroDivisionError):
                     continue
-                if r and math.isfinite(r) and float(f"{r:.10g}") in targets:
-                    return Num(v, build(a.expr, b.expr), a.facts + b.facts)
-    return None
+                if r and math.isfinite(r):
+                    hit = targets.get(float(f"{r:.10g}"))
+                    if hit is not None and (best is None or (hit[0], order) < best[0]):
+                        best = ((hit[0], order), hit[1], build(a.expr, b.expr), a.facts + b.facts)
+    if best is None:
+        return None
+    _, step, expr, facts = best
+    return Num(v, _rescaled(expr, step), facts)
 
 
 def val(row) -> float:

@@ -110,15 +110,16 @@ def test_every_pasted_number_with_a_derivation_links_to_an_entry_on_its_page(bui
         targets = re.findall(r'<a class="[^"]*pe-num[^"]*" href="#pe-drv-([\w]+)"', page)
         assert targets, f"{doc}: no number links to a derivation"
         for key in set(targets):
-            m = re.search(rf'<div class="pe-drv" id="pe-drv-{key}".*?(?=<div class="pe-drv" id=|<template)', page, re.S)
+            m = re.search(rf'<div class="pe-drv" id="pe-drv-{key}" data-facts="([^"]*)".*?</div>', page, re.S)
             assert m, f"{doc}: number {key} links to a missing entry"
-            entry = m.group(0)
-            ids = re.findall(r"#(f\d{3}-\d{3})\"><code>", entry) or re.findall(r"<code>(f\d{3}-\d{3})</code>", entry)
-            for fid in ids:
-                # the quote shown is the verbatim quote of the data
-                assert html.escape(facts[fid]["quote"], quote=True) in entry or facts[fid]["quote"] in html.unescape(entry), (doc, key, fid)
-                checked += 1
+            entry, ids = m.group(0), m.group(1).split()
             assert ids or "Counts:" in entry or "Computed as:" in entry or "Builds on:" in entry, (doc, key)
+            for fid in ids:
+                # the page's row of the fact shows its verbatim quote from the data
+                row = re.search(rf'<tr id="pe-fact-{fid}">(.*?)</tr>', page, re.S)
+                assert row, (doc, key, fid)
+                assert facts[fid]["quote"] in html.unescape(row.group(1)), (doc, key, fid)
+                checked += 1
     assert checked > 200
 
 
@@ -180,8 +181,11 @@ def test_a_number_opens_its_card_by_click_tap_and_keyboard(browser, site_url, si
         assert card.count() == 1 and card.is_visible()
         assert card.get_attribute("role") == "dialog"
         key = num.get_attribute("href").split("pe-drv-")[1]
-        entry_text = page.locator(f"#pe-drv-{key}").inner_text()
-        assert card.inner_text().strip().endswith(entry_text.strip()[-40:])
+        entry = page.locator(f"#pe-drv-{key}")
+        assert entry.locator(".pe-drv-head").inner_text() in card.inner_text()
+        for fid in (entry.get_attribute("data-facts") or "").split():
+            quote = page.locator(f"#pe-fact-{fid} [lang]").first.inner_text()
+            assert quote in card.inner_text(), f"the card of {key} lacks the quote of {fid}"
         box, vw = card.bounding_box(), page.viewport_size["width"]
         assert box["x"] >= 0 and box["x"] + box["width"] <= vw + 1, "the card runs off the screen"
         assert num.get_attribute("aria-expanded") == "true"

@@ -214,3 +214,40 @@ def test_without_javascript_a_number_leads_to_its_entry(browser, site_url):
         assert page.locator(f"#pe-drv-{key}").is_visible()
     finally:
         ctx.close()
+
+
+# ------------------------------------------------------------------ build code that changed
+
+def test_a_change_to_the_build_code_makes_the_next_build_read_every_page(tmp_path, monkeypatch):
+    """Sphinx re-reads a page only when its source changed; the cards (and every other hook of
+    the package) are written by code it does not watch. A changed digest discards the saved
+    environment, as an unfinished build does."""
+    import shutil
+    from types import SimpleNamespace
+
+    from parkecon.machinery import sphinxext
+
+    package = tmp_path / "parkecon"
+    shutil.copytree(ROOT / "parkecon", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = sphinxext.build_code_digest(package)
+    assert sphinxext.build_code_digest(package) == before
+    (package / "machinery" / "cards.py").write_text((package / "machinery" / "cards.py").read_text() + "\n# x\n")
+    assert sphinxext.build_code_digest(package) != before
+
+    out, doctrees = tmp_path / "_build" / "html", tmp_path / "_build" / ".doctrees"
+    doctrees.mkdir(parents=True)
+    app = SimpleNamespace(outdir=str(out), doctreedir=str(doctrees))
+    pickle = doctrees / "environment.pickle"
+
+    def run(digest):
+        monkeypatch.setattr(sphinxext, "build_code_digest", lambda package=None: digest)
+        pickle.write_bytes(b"saved")
+        sphinxext._config_inited(app, None)
+        app._warncount = 0
+        sphinxext._build_finished(app, None)
+        return pickle.exists()
+
+    assert not run("a")        # no digest beside a saved environment: an older build, read all
+    assert run("a")            # same code: the saved environment is used
+    assert not run("b")        # changed code: every page again
+    assert run("b")

@@ -60,12 +60,12 @@ def _lock(app) -> None:
     app._parkecon_lock = fh
 
 
-def build_code_digest() -> str:
+def build_code_digest(package: Path | None = None) -> str:
     """SHA-256 of the package's code that runs inside Sphinx (this folder and the modules the
     extensions import while pages are read and written): Sphinx does not notice when it changes."""
     import hashlib
 
-    package = Path(__file__).resolve().parent.parent
+    package = package or Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for p in sorted(package.rglob("*.py")) + sorted(package.rglob("*.csv")):
         h.update(str(p.relative_to(package)).encode())

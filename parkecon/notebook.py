@@ -74,8 +74,12 @@ def glue(name: str, value, display: bool = False, *, how: str | None = None, fac
 
 
 def _derivation(value, how, facts, counts) -> dict | None:
-    """{"facts", "keys", "expr", "how", "counts"} for a pasted value, or None if nothing is known."""
-    t = trace.traced(value)
+    """{"facts", "keys", "expr", "how", "counts"} for a pasted value, or None if nothing is known.
+
+    What the author states (how, facts, counts) about a plain number is not mixed with a guess:
+    a plain number is matched to remembered values only where nothing is stated."""
+    stated = bool(how or facts or counts)
+    t = trace.traced(value) if not stated or isinstance(value, (trace.Num, trace.Text)) else None
     num = t.of if isinstance(t, trace.Text) else t
     if isinstance(t, trace.Text) and t.how and not how:
         how = t.how

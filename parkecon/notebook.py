@@ -94,7 +94,7 @@ def _derivation(value, how, facts, counts) -> dict | None:
         if keys:
             out["keys"] = keys
         if expr[0] != "const":
-            out["expr"] = trace.describe(expr, _fact_label)
+            out["expr"] = trace.describe(expr, _labeller(trace.inputs(expr)[0]))
     if ids:
         out["facts"] = ids
     if how:
@@ -104,15 +104,25 @@ def _derivation(value, how, facts, counts) -> dict | None:
     return out or None
 
 
-def _fact_label(fact_id: str) -> str:
+def _fact_label(fact_id: str, with_entity: bool = False) -> str:
+    """A fact named in a computation: its indicator and year ("Industrial value added 2021"),
+    and its entity too where two facts of the computation would otherwise read alike."""
     from .i18n import is_zh
     from .provenance import fact
 
     r = fact(fact_id)
     year = "" if r.get("period_basis") == "unknown" else r["period_end"].year
     if is_zh():
-        return f"{year}年{r['indicator_zh']}" if year else str(r["indicator_zh"])
-    return f"{r['indicator_en']} {year}".strip()
+        label = f"{year}年{r['indicator_zh']}" if year else str(r["indicator_zh"])
+        return f"{r['entity_zh']}{label}" if with_entity else label
+    label = f"{r['indicator_en']} {year}".strip()
+    return f"{label}, {r['entity_en']}" if with_entity else label
+
+
+def _labeller(fact_ids):
+    plain = {fid: _fact_label(fid) for fid in fact_ids}
+    alike = {fid for fid in fact_ids if list(plain.values()).count(plain[fid]) > 1}
+    return lambda fid: _fact_label(fid, with_entity=fid in alike)
 
 
 # Chinese prints large numbers in 亿 (10^8) and 万 (10^4), not billions and millions. A pasted

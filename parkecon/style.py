@@ -4,8 +4,8 @@ Colour-blind-safe palette (Okabe & Ito 2008), sizes fit for the book's text colu
 PNG at twice the pixels it is shown at (sharp on high-density screens and when zoomed).
 Every figure is checked when a notebook shows it (`plt.show()`): text that overlaps other
 text, sits so close to it on one line that the two read as one, is printed over an axis
-line, lies under a legend, runs into another panel, or would be smaller than 11 CSS px in the book's 1280-px
-layout, fails the cell and so the build.
+line, lies under a legend, runs into another panel, or would be smaller than 11 CSS px in
+the book's 1280-px layout, fails the cell and so the build.
 """
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def _centre_shrunk(box, fx: float, fy: float):
 
 
 def _too_close(a, ba, b, bb, dpi: float, ticks: dict) -> bool:
-    """Two level texts on the same line with less than MIN_GAP_EM between them. Tick labels
+    """Two upright texts on the same line with less than MIN_GAP_EM between them. Tick labels
     of one axis are exempt (matplotlib spaces them; a close pair there reads as a row of
     column labels), but not a tick label next to any other text."""
     if a.get_rotation() % 360 or b.get_rotation() % 360:
@@ -220,11 +220,11 @@ def text_problems(fig, column_px: float = COLUMN_PX, min_px: float = MIN_TEXT_PX
             elif _too_close(a, fa, b, fb, fig.dpi, ticks):
                 problems.append(f"{label(a)} runs into {label(b)} (less than {MIN_GAP_EM} em apart on one line)")
     lines = _axis_lines(fig, renderer)
-    for t, _ in full:
+    for t, bt in full:
         # the text's box without its descender room (a line through the room under the baseline
         # alone is not a collision), widened by half the line's stroke: a line touching the
         # first letter is one
-        core = _centre_shrunk(Text.get_window_extent(t, renderer), 1.0, 0.6)
+        core = _centre_shrunk(bt, 1.0, 0.6)
         for ax, name, path, half in lines:
             if path.intersects_bbox(core.padded(half), filled=False):
                 problems.append(f"{label(t)} is printed over the {name} axis line")

@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import sectors
 from .calc import LOWER_BOUNDS, UPPER_BOUNDS, bn
+from .i18n import N_
 
 SOURCE = "s000"
 YEAR_END = pd.Timestamp("2021-12-31")
@@ -370,7 +371,7 @@ PLACE_ROWS = [
 #: The roles a park-sector statement can give (park_sectors.role), from what a place has now
 #: to what it plans; one order for every table and chart (a chart cell that holds several
 #: roles shows the first).
-ROLE_ORDER = ["hosts", "lead", "priority", "planned"]
+ROLE_ORDER = [N_("hosts"), N_("lead"), N_("priority"), N_("planned")]
 ROLE_LABELS = {"hosts": "hosts it now", "lead": "lead industry", "priority": "priority", "planned": "planned / to attract"}
 
 

@@ -51,8 +51,11 @@ def catalogue_texts() -> tuple[dict[str, list[str]], list[str]]:
             if fname not in MARKERS:
                 continue
             arg = node.args[0]
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                used.setdefault(arg.value, []).append(f"{where}, line {node.lineno}")
+            # a literal, or a choice between two literals: tr("a" if x else "b")
+            branches = [arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]
+            if all(isinstance(b, ast.Constant) and isinstance(b.value, str) for b in branches):
+                for b in branches:
+                    used.setdefault(b.value, []).append(f"{where}, line {node.lineno}")
             elif fname == "N_":
                 problems.append(f"{where}, line {node.lineno}: N_ needs a string literal")
             elif isinstance(arg, ast.JoinedStr):

@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from .i18n import N_, is_zh, tr
 from .calc import LOWER_BOUNDS, QUALIFIER_SIGN, UPPER_BOUNDS, YI, cagr, label, words
 from .data import load
 from .provenance import facts as _facts
@@ -74,7 +75,7 @@ BASELINE_MAP = {
 #: The "355N" tiers (s001) carry no year; the year the book reads for them, and why.
 TIER_IDS = [f"f001-{n:03d}" for n in range(44, 61)]
 #: (2025 is the end of the 14th Five-Year Plan, the horizon of the other targets of s001.)
-READ_YEAR = {fid: (2025, "s001 gives no year; the book reads 2025") for fid in TIER_IDS}
+READ_YEAR = {fid: (2025, N_("s001 gives no year; the book reads 2025")) for fid in TIER_IDS}
 
 #: Growth-rate targets compared with a past rate of another indicator.
 PAST_RATE_MAP = {
@@ -151,24 +152,28 @@ class RequiredRate:
         return "?" if self.direction == "either way" else QUALIFIER_SIGN[self.qualifier]
 
     def label(self, decimals: int = 1) -> str:
-        """Short form for tables and figure labels: '>85.6%', '≤189.4%', '≈49.5% (either way)'."""
-        u = "%" if self.unit == "%/yr" else " pp"
+        """Short form for tables and figure labels: '>85.6%', '≤189.4%', '≈49.5% (either way)'
+        (Chinese edition: '>85.6%', '≈49.5%（方向不定）', '>3.2个百分点')."""
+        u = "%" if self.unit == "%/yr" else tr(" pp")
         if self.direction == "either way":
-            return f"≈{self.rate:.{decimals}f}{u} (either way)"
+            return tr("≈{rate}{unit} (either way)", rate=f"{self.rate:.{decimals}f}", unit=u)
         return label(self.rate, self.qualifier, f"{{:.{decimals}f}}") + u
 
     def words(self, decimals: int = 0) -> str:
-        """'more than 85% a year', 'at most 189% a year', 'about 49% a year'."""
-        u = "% a year" if self.unit == "%/yr" else " points a year"
-        return words(self.rate, self.qualifier, f"{{:.{decimals}f}}") + u
+        """'more than 85% a year', 'at most 189% a year', 'about 49% a year' (Chinese edition:
+        '每年超过85%', '每年约3个百分点')."""
+        number = words(self.rate, self.qualifier, f"{{:.{decimals}f}}")
+        if self.unit == "%/yr":
+            return tr("{number}% a year", number=number)
+        return tr("{number} points a year", number=number)
 
     def statement(self, decimals: int = 0) -> str:
         """The rate in words with its period and direction, and where the book reads the target
         year, that it does: 'about 189% a year from 2021 to 2025, either way (s001 gives no
         year; the book reads 2025)'."""
-        s = f"{self.words(decimals)} from {self.from_year} to {self.to_year}"
-        s += ", either way" if self.direction == "either way" else ""
-        return s + (f" ({self.year_read})" if self.year_read else "")
+        s = tr("{rate} from {start} to {end}", rate=self.words(decimals), start=self.from_year, end=self.to_year)
+        s += tr(", either way") if self.direction == "either way" else ""
+        return s + (tr(" ({why})", why=tr(self.year_read)) if self.year_read else "")
 
 
 def required_rate(target_value: float, target_q: str, base_value: float, base_q: str, from_year: int, to_year: int,
@@ -226,6 +231,9 @@ def display_value(value_reported: float, unit_reported: str, qualifier: str = "e
     from .calc import bound_round
 
     sign = QUALIFIER_SIGN.get(qualifier, "")
+    if is_zh():  # as the document prints it: 100亿元, 90家, 0.45%
+        num = f"{bound_round(value_reported, qualifier, 2):,.2f}".rstrip("0").rstrip(".")
+        return f"{sign}{num}{unit_reported}"
     if unit_reported in ("亿元", "亿"):
         return f"{sign}{bound_round(value_reported / 10, qualifier, 2):,.2f} bn yuan".replace(".00 bn", " bn")
     unit = _SHORT_UNITS.get(unit_reported, unit_reported)

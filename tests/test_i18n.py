@@ -129,6 +129,47 @@ def test_money_names_and_lists_follow_the_edition(monkeypatch):
     assert pe.join(["a", "b", "c"]) == "a, b and c"
 
 
+def test_every_chinese_text_of_the_catalogue_renders_with_the_bundled_font(monkeypatch):
+    """Each Chinese catalogue text drawn in a figure: no glyph falls back to an empty box (style.apply
+    turns matplotlib's missing-glyph warning into an error, in both editions)."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from parkecon import style
+
+    monkeypatch.setenv("PARKECON_LANG", "zh")
+    style.apply()
+    texts = sorted(set(catalogue_rows().values()))
+    fig = plt.figure(figsize=(4, 4))
+    for k, text in enumerate(texts):
+        fig.text(0.01, (k % 50) / 50, text.replace("{", "(").replace("}", ")"), fontsize=6)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
+        fig.canvas.draw()
+    plt.close(fig)
+
+
+def test_a_missing_glyph_fails_the_figure_check(monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from parkecon import style
+
+    monkeypatch.setenv("PARKECON_LANG", "zh")
+    style.apply()
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.set_title("韶关" + "\U0001D11E")  # a musical symbol neither DejaVu Sans nor Noto Sans CJK draws
+    with pytest.raises(UserWarning, match="[Gg]lyph"):
+        style.check_figure(fig)
+    plt.close(fig)
+
+
 # ------------------------------------------------------------------ one chapter in both editions
 
 CHAPTER = "park-economy"
@@ -186,22 +227,36 @@ def execute(stem: str, lang: str, tmp: str) -> dict:
     return {"texts": texts, "pngs": pngs, "pasted": pasted}
 
 
+CHAPTERS = ["park-economy", "transfer", "green", "data-with-pandas", "clusters", "plans-audit"]
+
+
 @pytest.fixture(scope="module")
-def both(tmp_path_factory):
+def runs(tmp_path_factory):
+    """Execute a chapter once per edition for the whole module: runs(stem, lang)."""
     tmp = str(tmp_path_factory.mktemp("editions"))
-    return execute(CHAPTER, "en", tmp), execute(CHAPTER, "zh", tmp)
+    return lambda stem, lang: execute(stem, lang, tmp)
+
+
+@pytest.fixture(scope="module")
+def both(runs):
+    return runs(CHAPTER, "en"), runs(CHAPTER, "zh")
 
 
 def latin_words(text: str) -> list[str]:
+    """Latin words of a text that are not ids, units, abbreviations or file names learners type."""
+    text = re.sub(r"[\w-]+\.(csv|json|py)\b", " ", text)
     return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9²\-]*", text) if not LATIN_ALLOWED.match(w)]
 
 
 @pytest.mark.kernel
-def test_the_chinese_figures_have_no_english_words(both):
-    _, zh = both
-    assert zh["texts"], f"{CHAPTER} showed no figure"
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_the_chinese_figures_have_no_english_words(runs, stem):
+    """Every text artist of every figure a chapter shows in the Chinese edition: titles, axis
+    labels, tick labels, legends, annotations and notes."""
+    zh = runs(stem, "zh")
+    assert zh["texts"], f"{stem} showed no figure"
     found = {w: t for fig in zh["texts"] for t in fig for w in latin_words(t)}
-    assert not found, "English in the Chinese figures of " + CHAPTER + ":\n" + "\n".join(
+    assert not found, f"English in the Chinese figures of {stem}:\n" + "\n".join(
         f"  {w!r} in {t!r}" for w, t in found.items())
 
 
@@ -220,9 +275,15 @@ def test_every_pasted_number_is_the_same_value_in_both_editions(both):
     numbers = {k: v for k, v in en["pasted"].items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
     assert len(numbers) > 50
     differ = {k: (v, zh["pasted"][k]) for k, v in numbers.items()
-              if not (math.isclose(v, zh["pasted"][k], rel_tol=0, abs_tol=0) or (math.isnan(v) and math.isnan(zh["pasted"][k])))}
+              if not (v == zh["pasted"][k] or (math.isnan(v) and math.isnan(zh["pasted"][k])))}
     assert not differ, f"pasted numbers that differ between the editions: {differ}"
-    texts = {k for k, v in zh["pasted"].items() if isinstance(v, str) and re.search("[A-Za-z]{4,}", v)
-             and latin_words(v)}
-    assert not texts, f"pasted texts of the Chinese edition with English words: " + "; ".join(
-        f"{k}: {zh['pasted'][k][:80]!r}" for k in sorted(texts))
+
+
+@pytest.mark.kernel
+def test_pasted_texts_and_alt_texts_of_the_chinese_edition_are_chinese(both):
+    _, zh = both
+    texts = {k: v for k, v in zh["pasted"].items() if isinstance(v, str) and latin_words(v)}
+    assert not texts, "pasted texts of the Chinese edition with English words: " + "; ".join(
+        f"{k}: {v[:80]!r}" for k, v in sorted(texts.items()))
+    alts = [k for k in zh["pasted"] if k.endswith("-alt")]
+    assert alts and all(re.search("[\u4e00-\u9fff]", zh["pasted"][k]) for k in alts)

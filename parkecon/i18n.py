@@ -8,6 +8,15 @@ the numbers are computed the same way in both.
 
     pe.tr("Value added")                       # 'Value added' / '增加值'
     pe.tr("{n} parks", n=5)                    # placeholders are filled after translation
+    LABELS = {"va": pe.N_("Value added")}      # marked where defined, translated with pe.tr(LABELS[k])
+    pe.name("shaoguan")                        # 'Shaoguan' / '韶关市': names come from the data, not the catalogue
+    pe.money(21.789e9, 2)                      # '21.79 billion yuan' / '217.9亿元' (same value, same precision)
+    pe.money_scale(v), pe.money_unit()         # axes: billions / 亿
+    pe.join(["a", "b", "c"])                   # 'a, b and c' / 'a、b、c'
+
+Qualifiers (`calc.words`: 'more than 12' / '超过12') and dates (`date_label`: '21 July 2022' /
+'2022年7月21日') follow the edition too. tests/test_i18n.py checks that every literal passed to
+`tr` or `N_` has a row in the catalogue and that no row is unused.
 """
 from __future__ import annotations
 

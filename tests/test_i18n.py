@@ -244,7 +244,7 @@ def both(runs):
 
 def latin_words(text: str) -> list[str]:
     """Latin words of a text that are not ids, units, abbreviations or file names learners type."""
-    text = re.sub(r"[\w-]+\.(csv|json|py)\b", " ", text)
+    text = re.sub(r"[A-Za-z0-9_-]+\.(csv|json|py)(?![A-Za-z0-9])", " ", text)
     return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9²\-]*", text) if not LATIN_ALLOWED.match(w)]
 
 

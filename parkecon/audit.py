@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from .i18n import N_, is_zh, name, tr
 from .calc import LOWER_BOUNDS, QUALIFIER_SIGN, UPPER_BOUNDS, YI, cagr, label, words
 from .data import load
 from .provenance import facts as _facts
@@ -74,7 +75,7 @@ BASELINE_MAP = {
 #: The "355N" tiers (s001) carry no year; the year the book reads for them, and why.
 TIER_IDS = [f"f001-{n:03d}" for n in range(44, 61)]
 #: (2025 is the end of the 14th Five-Year Plan, the horizon of the other targets of s001.)
-READ_YEAR = {fid: (2025, "s001 gives no year; the book reads 2025") for fid in TIER_IDS}
+READ_YEAR = {fid: (2025, N_("s001 gives no year; the book reads 2025")) for fid in TIER_IDS}
 
 #: Growth-rate targets compared with a past rate of another indicator.
 PAST_RATE_MAP = {
@@ -151,24 +152,28 @@ class RequiredRate:
         return "?" if self.direction == "either way" else QUALIFIER_SIGN[self.qualifier]
 
     def label(self, decimals: int = 1) -> str:
-        """Short form for tables and figure labels: '>85.6%', '≤189.4%', '≈49.5% (either way)'."""
-        u = "%" if self.unit == "%/yr" else " pp"
+        """Short form for tables and figure labels: '>85.6%', '≤189.4%', '≈49.5% (either way)'
+        (Chinese edition: '>85.6%', '≈49.5%（方向不定）', '>3.2个百分点')."""
+        u = "%" if self.unit == "%/yr" else tr(" pp")
         if self.direction == "either way":
-            return f"≈{self.rate:.{decimals}f}{u} (either way)"
+            return tr("≈{rate}{unit} (either way)", rate=f"{self.rate:.{decimals}f}", unit=u)
         return label(self.rate, self.qualifier, f"{{:.{decimals}f}}") + u
 
     def words(self, decimals: int = 0) -> str:
-        """'more than 85% a year', 'at most 189% a year', 'about 49% a year'."""
-        u = "% a year" if self.unit == "%/yr" else " points a year"
-        return words(self.rate, self.qualifier, f"{{:.{decimals}f}}") + u
+        """'more than 85% a year', 'at most 189% a year', 'about 49% a year' (Chinese edition:
+        '每年超过85%', '每年约3个百分点')."""
+        number = words(self.rate, self.qualifier, f"{{:.{decimals}f}}")
+        if self.unit == "%/yr":
+            return tr("{number}% a year", number=number)
+        return tr("{number} points a year", number=number)
 
     def statement(self, decimals: int = 0) -> str:
         """The rate in words with its period and direction, and where the book reads the target
         year, that it does: 'about 189% a year from 2021 to 2025, either way (s001 gives no
         year; the book reads 2025)'."""
-        s = f"{self.words(decimals)} from {self.from_year} to {self.to_year}"
-        s += ", either way" if self.direction == "either way" else ""
-        return s + (f" ({self.year_read})" if self.year_read else "")
+        s = tr("{rate} from {start} to {end}", rate=self.words(decimals), start=self.from_year, end=self.to_year)
+        s += tr(", either way") if self.direction == "either way" else ""
+        return s + (tr(" ({why})", why=tr(self.year_read)) if self.year_read else "")
 
 
 def required_rate(target_value: float, target_q: str, base_value: float, base_q: str, from_year: int, to_year: int,
@@ -226,6 +231,9 @@ def display_value(value_reported: float, unit_reported: str, qualifier: str = "e
     from .calc import bound_round
 
     sign = QUALIFIER_SIGN.get(qualifier, "")
+    if is_zh():  # as the document prints it: 100亿元, 90家, 0.45%
+        num = f"{bound_round(value_reported, qualifier, 2):,.2f}".rstrip("0").rstrip(".")
+        return f"{sign}{num}{unit_reported}"
     if unit_reported in ("亿元", "亿"):
         return f"{sign}{bound_round(value_reported / 10, qualifier, 2):,.2f} bn yuan".replace(".00 bn", " bn")
     unit = _SHORT_UNITS.get(unit_reported, unit_reported)
@@ -318,7 +326,7 @@ def targets(folder=None) -> pd.DataFrame:
                                        _year(last.period_end), int(t.year), share=t.measure == "share")
                     r["rate_latest"] = rl.rate
                     r["required_latest"] = rl
-                    r["rate_latest_label"] = rl.label(1) + "/yr"
+                    r["rate_latest_label"] = rl.label(1) + tr("/yr")
         elif math.isnan(t.year):
             pass
         elif t.measure == "growth_rate":
@@ -337,7 +345,7 @@ def targets(folder=None) -> pd.DataFrame:
                 r["mapping"] = why
             if len(past):
                 p = past.sort_values("period_end").iloc[-1]
-                r.update(latest_fact=p.fact_id, latest=display_value(p.value_reported, p.unit_reported, p.qualifier, p.indicator_en) + "/yr",
+                r.update(latest_fact=p.fact_id, latest=display_value(p.value_reported, p.unit_reported, p.qualifier, p.indicator_en) + tr("/yr"),
                          latest_year=int(p.year))
         elif t.unit_reported == "番":
             years = int(t.year) - int(t.base_period)
@@ -349,7 +357,7 @@ def targets(folder=None) -> pd.DataFrame:
             implied = t.value / (1 + g.value / 100) ** years
             r.update(basis="stated rate", years=years, base_year=int(g.base_period), rate=float(g.value),
                      rate_unit="%/yr", rate_sign=_sign(g.qualifier),
-                     base=f"none given ({display_value(implied / YI, '亿元', 'about')} implied)",
+                     base=tr("none given ({value} implied)", value=display_value(implied / YI, "亿元", "about")),
                      mapping=f"rate stated by {STATED_RATE[t.fact_id]}; the {int(g.base_period)} level is not given")
         elif t.measure in _GROWABLE:
             earlier = tg[(tg["entity_id"] == t.entity_id) & (tg["indicator_id"] == t.indicator_id) & (tg["year"] < t.year)]
@@ -357,7 +365,7 @@ def targets(folder=None) -> pd.DataFrame:
                 e = earlier.sort_values("period_end").iloc[-1]
                 years = int(t.year) - int(e.year)
                 r.update(basis="between targets", base_fact=e.fact_id,
-                         base=display_value(e.value_reported, e.unit_reported, e.qualifier, e.indicator_en) + " (target)",
+                         base=display_value(e.value_reported, e.unit_reported, e.qualifier, e.indicator_en) + tr(" (target)"),
                          base_year=int(e.year), base_source=e.source_id, years=years,
                          rate=cagr(e.value, t.value, years), rate_unit="%/yr", rate_sign=_sign(t.qualifier, e.qualifier))
         if not math.isnan(r["rate"]):
@@ -367,7 +375,7 @@ def targets(folder=None) -> pd.DataFrame:
                 r["direction"] = d
                 r["required"] = RequiredRate(rate=r["rate"], unit=r["rate_unit"], direction=d, multiple=math.nan,
                                              from_year=int(r["base_year"]), to_year=int(t.year), year_read=t.year_read)
-            r["rate_label"] = r["required"].label(1) + ("/yr" if r["rate_unit"] == "%/yr" else "/yr")
+            r["rate_label"] = r["required"].label(1) + tr("/yr")
         rows.append(r)
     out = pd.DataFrame(rows)
     for c in ["target_year", "base_year", "years", "latest_year"]:
@@ -436,8 +444,8 @@ NAME_VARIANTS = {
     "sg_biomed": ["生物医药与大健康", "生物医药和大健康", "生物医药"],
 }
 
-VERDICTS = ["consistent", "small gap", "does not add up", "sources disagree", "different scopes",
-            "internal tension", "names differ", "not comparable", "cannot be checked"]
+VERDICTS = [N_("consistent"), N_("small gap"), N_("does not add up"), N_("sources disagree"), N_("different scopes"),
+            N_("internal tension"), N_("names differ"), N_("not comparable"), N_("cannot be checked")]
 
 
 def _attested(variants: list[str], quotes: pd.DataFrame, owner: str | None = None) -> dict[str, list[str]]:
@@ -543,7 +551,7 @@ def event_counts(folder=None) -> pd.DataFrame:
     return t.loc[kinds + ["all"]]
 
 
-def event_provenance(event_ids, title: str = "Sources of this figure", folder=None):
+def event_provenance(event_ids, title: str | None = None, folder=None):
     """A collapsed HTML table of the events a figure uses, with source, section and quote.
 
     The events counterpart of `pe.provenance` (which takes fact ids only); same markup and
@@ -552,6 +560,7 @@ def event_provenance(event_ids, title: str = "Sources of this figure", folder=No
 
     from IPython.display import HTML
 
+    title = tr("Sources of this figure") if title is None else title
     ev = load("events", folder).set_index("event_id")
     ids = list(dict.fromkeys(event_ids))
     missing = [i for i in ids if i not in ev.index]
@@ -560,20 +569,31 @@ def event_provenance(event_ids, title: str = "Sources of this figure", folder=No
     cells = []
     for eid in ids:
         r = ev.loc[eid]
+        kind = tr(EVENT_KINDS[r["kind"]])
+        # the events table has no Chinese title: the Chinese edition names the entity and the kind (the quote follows)
+        what = f"{name(r['entity_id'])}：{kind}" if is_zh() else f"{r['title_en']} ({kind})"
         cells.append(
             "<tr>"
             f"<td><code>{eid}</code></td>"
-            f"<td>{html.escape(str(r['title_en']))} ({html.escape(str(r['kind']).replace('_', ' '))})</td>"
-            f"<td>{html.escape(str(r['date']))} ({html.escape(str(r['date_precision']))})</td>"
+            f"<td>{html.escape(str(what))}</td>"
+            f"<td>{html.escape(str(r['date']))}{tr(' ({precision})', precision=tr(PRECISIONS[r['date_precision']]))}</td>"
             f"<td>{html.escape(str(r['source_id']))}, {html.escape(str(r['locator']))}</td>"
             f"<td lang=\"zh\">{html.escape(str(r['quote']))}</td>"
             "</tr>"
         )
+    heads = "".join(f"<th>{tr(h)}</th>" for h in (N_("event"), N_("what"), N_("date"), N_("source, section"), N_("quote")))
     return HTML(
-        f'<details class="provenance"><summary>{html.escape(title)} ({len(ids)} events)</summary>'
-        '<table class="provenance-table"><thead><tr><th>event</th><th>what</th><th>date</th>'
-        f"<th>source, section</th><th>quote</th></tr></thead><tbody>{''.join(cells)}</tbody></table></details>"
+        f'<details class="provenance"><summary>{html.escape(title)}{tr(" ({n} events)", n=len(ids))}</summary>'
+        f'<table class="provenance-table"><thead><tr>{heads}</tr></thead>'
+        f"<tbody>{''.join(cells)}</tbody></table></details>"
     )
+
+
+#: Event kinds (events.kind) and date precisions in words; the Chinese edition translates them.
+EVENT_KINDS = {"reform": N_("reform"), "document_issued": N_("document issued"), "meeting": N_("meeting"),
+               "pilot_batch": N_("pilot batch"), "signing": N_("signing"), "designation": N_("designation"),
+               "construction": N_("construction"), "milestone": N_("milestone")}
+PRECISIONS = {"day": N_("day"), "month": N_("month"), "year": N_("year"), "not_before": N_("not before")}
 
 
 def lanes(ev: pd.DataFrame, pad_days: int = 25) -> pd.Series:

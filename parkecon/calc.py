@@ -76,8 +76,18 @@ def label(value: float, qualifier: str = "exactly", fmt: str = "{:,.1f}") -> str
     return Text(QUALIFIER_SIGN.get(qualifier, "") + _fmt(value, qualifier, fmt), of=as_num(value))
 
 
+#: The qualifiers in Chinese, as the documents write them (超过12, 约12, 不超过12, 接近12).
+QUALIFIER_WORD_ZH = {"exactly": "", "about": "约", "nearly": "接近", "more_than": "超过", "at_least": "至少",
+                     "less_than": "不足", "at_most": "不超过"}
+
+
 def words(value: float, qualifier: str = "exactly", fmt: str = "{:,.1f}") -> str:
-    """A number with its qualifier in words: 'more than 80.0'. Bounds are rounded so that
-    they stay true: 'more than 41' for a lower bound of 41.9, 'less than 113' for 112.7."""
+    """A number with its qualifier in words: 'more than 80.0' (Chinese edition: '超过80.0').
+    Bounds are rounded so that they stay true: 'more than 41' for a lower bound of 41.9,
+    'less than 113' for 112.7."""
+    from .i18n import is_zh
+
+    if is_zh():
+        return Text(QUALIFIER_WORD_ZH.get(qualifier, "") + _fmt(value, qualifier, fmt), of=as_num(value))
     w = QUALIFIER_WORD.get(qualifier, "")
     return Text((w + " " if w else "") + _fmt(value, qualifier, fmt), of=as_num(value))

@@ -26,18 +26,19 @@ import pandas as pd
 from .trace import val
 from . import sectors
 from .calc import LOWER_BOUNDS, UPPER_BOUNDS, bn
+from .i18n import N_, name_column, tr
 
 SOURCE = "s000"
 YEAR_END = pd.Timestamp("2021-12-31")
 
 # The six "3+3" clusters in the order s000 lists them, with short English labels.
 CLUSTERS = {
-    "sg_adv_materials": "Advanced materials",
-    "sg_adv_equipment": "Advanced equipment",
-    "sg_light_industry": "Modern light industry",
-    "sg_electronics": "Electronic information",
-    "sg_biomed": "Biomedicine and health",
-    "sg_bigdata": "Big data and software",
+    "sg_adv_materials": N_("Advanced materials"),
+    "sg_adv_equipment": N_("Advanced equipment"),
+    "sg_light_industry": N_("Modern light industry"),
+    "sg_electronics": N_("Electronic information"),
+    "sg_biomed": N_("Biomedicine and health"),
+    "sg_bigdata": N_("Big data and software"),
 }
 PILLARS = ["sg_adv_materials", "sg_adv_equipment", "sg_light_industry"]
 
@@ -116,7 +117,7 @@ def cluster_table(facts: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for cid, label in CLUSTERS.items():
-        row = {"cluster_id": cid, "cluster": label, "group": "pillar" if cid in PILLARS else "emerging",
+        row = {"cluster_id": cid, "cluster": tr(label), "group": "pillar" if cid in PILLARS else "emerging",
                "fact_ids": []}
         for key, ind in [("output", "industrial_output"), ("output_growth", "industrial_output_growth"),
                          ("va", "industrial_va"), ("va_growth", "industrial_va_growth"),
@@ -230,16 +231,16 @@ def totals(facts: pd.DataFrame) -> dict:
 
 # ---------------------------------------------------------------- the "355N" layout
 
-TIER_LABELS = {"tier_100bn": "over 100 bn yuan", "tier_50bn": "over 50 bn yuan", "tier_30bn": "over 30 bn yuan",
-               "n_other": "N: over 10 bn yuan"}
+TIER_LABELS = {"tier_100bn": N_("over 100 bn yuan"), "tier_50bn": N_("over 50 bn yuan"), "tier_30bn": N_("over 30 bn yuan"),
+               "n_other": N_("N: over 10 bn yuan")}
 
 # "355N" industries that s000 also names among the "3+3" clusters (under a near-identical name:
 # 生物医药和大健康 / 生物医药与大健康, 装备制造 / 先进装备制造). Their 2021 output, and whether that
 # output covers the whole industry, is declared once, in `audit.BASELINE_MAP`.
 NAMED_IN_3P3 = {"sg_355n_biomed_health": "sg_biomed", "sg_355n_equipment": "sg_adv_equipment"}
 # What the 2021 figure standing for a "355N" industry measures, as s000 words it.
-BASELINE_OF = {"sg_biomed": "Biomedicine cluster", "sg_electronics": "Electronics manufacturing",
-               "sg_adv_equipment": "Equipment manufacturing cluster"}
+BASELINE_OF = {"sg_biomed": N_("Biomedicine cluster"), "sg_electronics": N_("Electronics manufacturing"),
+               "sg_adv_equipment": N_("Equipment manufacturing cluster")}
 
 
 def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
@@ -255,7 +256,7 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
     """
     from . import audit
 
-    names = entities.set_index("entity_id")["name_en"]
+    names = entities.set_index("entity_id")[name_column()]
     cs = cluster_system[cluster_system["system"] == "355N"]
     by_id = facts.set_index("fact_id")
     rows = []
@@ -267,7 +268,7 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
         thr = bn(val(tf))
         assert abs(thr * 10 - float(r["tier_threshold_yi"])) < 1e-6, f"{sid}: fact and cluster_system disagree"
         year, why = audit.target_year(tf["fact_id"], tf["period_end"], tf["period_basis"])
-        row = {"sector_id": sid, "sector": names[sid], "group": r["group"], "tier": TIER_LABELS[r["group"]],
+        row = {"sector_id": sid, "sector": names[sid], "group": r["group"], "tier": tr(TIER_LABELS[r["group"]]),
                "threshold_bn": thr, "threshold_q": tf["qualifier"], "threshold_fact": tf["fact_id"],
                "target_year": year, "year_read": why, "also_in_3p3": sid in NAMED_IN_3P3,
                "current_bn": math.nan, "current_q": None, "current_fact": None, "current_of": None,
@@ -280,7 +281,7 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
                                      int(b["period_end"].year), year, base_covers_target=m.covers_target, year_read=why)
             q = b["qualifier"] if m.covers_target else combine_qualifier([b["qualifier"], "at_least"])
             row.update(current_bn=bn(val(b)), current_q=q, current_fact=m.fact,
-                       current_of=BASELINE_OF.get(b["entity_id"], CLUSTERS[b["entity_id"]]),
+                       current_of=tr(BASELINE_OF.get(b["entity_id"], CLUSTERS[b["entity_id"]])),
                        current_partial=not m.covers_target, required=rr,
                        multiple=rr.multiple, multiple_q=combine_qualifier([q], invert=[True]),
                        cagr_needed=rr.rate, cagr_q=rr.qualifier)
@@ -332,42 +333,42 @@ def data_centres(facts: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
 # Rows of the matrix: (label, block, place ids). Places that the documents name only once
 # and that belong together are merged into one row; the label says how many.
 PLACE_ROWS = [
-    ("Shaoguan, city-wide statements", "Shaoguan city and its parks", ["shaoguan"]),
-    ("Shaoguan High-tech Zone", "Shaoguan city and its parks", ["park_shaoguan_hitech"]),
-    ("Huanan Equipment Park", "Shaoguan city and its parks", ["park_huanan_equipment"]),
-    ("Guanshao biopharma park", "Shaoguan city and its parks", ["park_guanshao_biopharma"]),
-    ("Data-centre hub cluster (bid)", "Shaoguan city and its parks", ["platform_sg_dc_cluster"]),
-    ("Expressway components belt", "Shaoguan city and its parks", ["platform_wushen_components_belt"]),
-    ("Transfer parks: Shixing, Nanxiong, Wengyuan", "Shaoguan city and its parks",
+    (N_("Shaoguan, city-wide statements"), N_("Shaoguan city and its parks"), ["shaoguan"]),
+    (N_("Shaoguan High-tech Zone"), N_("Shaoguan city and its parks"), ["park_shaoguan_hitech"]),
+    (N_("Huanan Equipment Park"), N_("Shaoguan city and its parks"), ["park_huanan_equipment"]),
+    (N_("Guanshao biopharma park"), N_("Shaoguan city and its parks"), ["park_guanshao_biopharma"]),
+    (N_("Data-centre hub cluster (bid)"), N_("Shaoguan city and its parks"), ["platform_sg_dc_cluster"]),
+    (N_("Expressway components belt"), N_("Shaoguan city and its parks"), ["platform_wushen_components_belt"]),
+    (N_("Transfer parks: Shixing, Nanxiong, Wengyuan"), N_("Shaoguan city and its parks"),
      ["park_shixing_transfer", "park_nanxiong_transfer", "park_wengyuan_transfer"]),
-    ("Shaogang and Baowu park (Qujiang)", "Shaoguan city and its parks", ["shaogang", "park_baowu_shaoguan"]),
-    ("Shaoye smelter site", "Shaoguan city and its parks", ["shaoye"]),
-    ("Fankou mine (Renhua)", "Shaoguan city and its parks", ["fankou_mine"]),
-    ("Danxia smelter (Renhua)", "Shaoguan city and its parks", ["danxia_smelter"]),
-    ("HEC park (Ruyuan)", "Shaoguan city and its parks", ["park_dongyangguang_ruyuan"]),
-    ("Renhua County", "Shaoguan city and its parks", ["renhua"]),
-    ("Shixing County", "Shaoguan city and its parks", ["shixing"]),
-    ("Wengyuan County, orchid e-commerce park", "Shaoguan city and its parks",
+    (N_("Shaogang and Baowu park (Qujiang)"), N_("Shaoguan city and its parks"), ["shaogang", "park_baowu_shaoguan"]),
+    (N_("Shaoye smelter site"), N_("Shaoguan city and its parks"), ["shaoye"]),
+    (N_("Fankou mine (Renhua)"), N_("Shaoguan city and its parks"), ["fankou_mine"]),
+    (N_("Danxia smelter (Renhua)"), N_("Shaoguan city and its parks"), ["danxia_smelter"]),
+    (N_("HEC park (Ruyuan)"), N_("Shaoguan city and its parks"), ["park_dongyangguang_ruyuan"]),
+    (N_("Renhua County"), N_("Shaoguan city and its parks"), ["renhua"]),
+    (N_("Shixing County"), N_("Shaoguan city and its parks"), ["shixing"]),
+    (N_("Wengyuan County, orchid e-commerce park"), N_("Shaoguan city and its parks"),
      ["wengyuan", "park_wengyuan_orchid_ecommerce"]),
-    ("Wujiang, district-wide", "Wujiang District plan", ["wujiang"]),
-    ("Urban-rural integration park", "Wujiang District plan", ["park_wujiang_urban_rural"]),
-    ("Modern agricultural park", "Wujiang District plan", ["park_wujiang_modern_agri"]),
-    ("Gantang chemical park", "Wujiang District plan", ["park_wujiang_gantang"]),
-    ("Science and technology park", "Wujiang District plan", ["platform_wujiang_scitech"]),
-    ("Longgui Town", "Wujiang District plan", ["longgui"]),
-    ("Named firms and projects (4)", "Wujiang District plan",
+    (N_("Wujiang, district-wide"), N_("Wujiang District plan"), ["wujiang"]),
+    (N_("Urban-rural integration park"), N_("Wujiang District plan"), ["park_wujiang_urban_rural"]),
+    (N_("Modern agricultural park"), N_("Wujiang District plan"), ["park_wujiang_modern_agri"]),
+    (N_("Gantang chemical park"), N_("Wujiang District plan"), ["park_wujiang_gantang"]),
+    (N_("Science and technology park"), N_("Wujiang District plan"), ["platform_wujiang_scitech"]),
+    (N_("Longgui Town"), N_("Wujiang District plan"), ["longgui"]),
+    (N_("Named firms and projects (4)"), N_("Wujiang District plan"),
      ["firm_oulai", "project_shaohua_ic_display", "firm_livzon_limin", "firm_boya_bio"]),
-    ("Qingcheng, district-wide", "Qingcheng District plan", ["qingcheng"]),
-    ("Qingyuan, existing base", "Qingcheng District plan", ["qingyuan"]),
-    ("Guangqing textile transfer park", "Qingcheng District plan", ["park_guangqing_textile"]),
-    ("Guangqing auto-parts base", "Qingcheng District plan", ["platform_guangqing_auto_parts_base"]),
-    ("Internet+ innovation park", "Qingcheng District plan", ["park_qy_internet_plus"]),
-    ("Shijiao Town and two drug makers", "Qingcheng District plan",
+    (N_("Qingcheng, district-wide"), N_("Qingcheng District plan"), ["qingcheng"]),
+    (N_("Qingyuan, existing base"), N_("Qingcheng District plan"), ["qingyuan"]),
+    (N_("Guangqing textile transfer park"), N_("Qingcheng District plan"), ["park_guangqing_textile"]),
+    (N_("Guangqing auto-parts base"), N_("Qingcheng District plan"), ["platform_guangqing_auto_parts_base"]),
+    (N_("Internet+ innovation park"), N_("Qingcheng District plan"), ["park_qy_internet_plus"]),
+    (N_("Shijiao Town and two drug makers"), N_("Qingcheng District plan"),
      ["town_shijiao", "firm_xinbeijiang_pharma", "firm_lanbao_pharma"]),
-    ("Feilaixia prepared-food park", "Qingcheng District plan", ["park_feilaixia_prepared_food"]),
-    ("Modern agricultural park", "Qingcheng District plan", ["park_qingcheng_modern_agri"]),
-    ("Yuantan Town", "Qingcheng District plan", ["town_yuantan"]),
-    ("Tourism zones and platforms (6)", "Qingcheng District plan",
+    (N_("Feilaixia prepared-food park"), N_("Qingcheng District plan"), ["park_feilaixia_prepared_food"]),
+    (N_("Modern agricultural park"), N_("Qingcheng District plan"), ["park_qingcheng_modern_agri"]),
+    (N_("Yuantan Town"), N_("Qingcheng District plan"), ["town_yuantan"]),
+    (N_("Tourism zones and platforms (6)"), N_("Qingcheng District plan"),
      ["platform_guangqing_tourism_demo", "platform_beijiang_eco_belt", "platform_chimelong_yinzhan",
       "platform_meilinhu_leisure", "platform_dongcheng_feilaixia_rural", "platform_yiyuecheng_fengcheng"]),
 ]
@@ -375,8 +376,9 @@ PLACE_ROWS = [
 #: The roles a park-sector statement can give (park_sectors.role), from what a place has now
 #: to what it plans; one order for every table and chart (a chart cell that holds several
 #: roles shows the first).
-ROLE_ORDER = ["hosts", "lead", "priority", "planned"]
-ROLE_LABELS = {"hosts": "hosts it now", "lead": "lead industry", "priority": "priority", "planned": "planned / to attract"}
+ROLE_ORDER = [N_("hosts"), N_("lead"), N_("priority"), N_("planned")]
+ROLE_LABELS = {"hosts": N_("hosts it now"), "lead": N_("lead industry"), "priority": N_("priority"),
+               "planned": N_("planned / to attract")}
 
 
 def place_row(place_id: str) -> tuple[str, str]:
@@ -415,7 +417,7 @@ def place_sector_matrix(park_sectors: pd.DataFrame, entities: pd.DataFrame) -> p
     return pd.DataFrame(out).sort_values(["row_order", "group_order"]).reset_index(drop=True)
 
 
-def link_provenance(rows: pd.DataFrame, id_col: str, what, title: str = "Sources of this figure"):
+def link_provenance(rows: pd.DataFrame, id_col: str, what, title: str | None = None):
     """A collapsed provenance table for rows of park_sectors or cluster_system, via the shared
     `parkecon.provenance.rows_provenance`. ``what`` maps a row to its description."""
     from .provenance import rows_provenance

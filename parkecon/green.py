@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .trace import val
+from .i18n import N_, is_zh
 from .calc import LOWER_BOUNDS, MU_PER_HA, UPPER_BOUNDS, cagr
 from .provenance import fact, value
 
@@ -195,16 +196,16 @@ def land_scale(facts: pd.DataFrame) -> pd.DataFrame:
     Sorted from largest to smallest.
     """
     items = [
-        ("forest_area", "Forested land (2021)", "ecology"),
-        ("redline", "Ecological protection red line (delimited 2016-20)", "ecology"),
-        ("afforestation", "Afforestation and reforestation, 2016-20 (cumulative)", "ecology"),
-        ("parks_plan_area", "Industrial parks, new plan 2020-35 (total)", "industry"),
-        ("parks_plan_added", "  of which added over the previous plan", "industry"),
-        ("sg_site", "Shaoguan Steel works site", "industry"),
-        ("sg_park_land", "Shaoguan Steel land identified for new industry", "industry"),
-        ("zj_area", "Zhongjin Lingnan functional-materials park (planned area)", "industry"),
-        ("land_revitalised", "Land revitalised by the reform, whole city (to 2022)", "industry"),
-        ("low_eff_land", "Low-efficiency land cleared, Huanan Equipment Park", "industry"),
+        ("forest_area", N_("Forested land (2021)"), "ecology"),
+        ("redline", N_("Ecological protection red line (delimited 2016-20)"), "ecology"),
+        ("afforestation", N_("Afforestation and reforestation, 2016-20 (cumulative)"), "ecology"),
+        ("parks_plan_area", N_("Industrial parks, new plan 2020-35 (total)"), "industry"),
+        ("parks_plan_added", N_("  of which added over the previous plan"), "industry"),
+        ("sg_site", N_("Shaoguan Steel works site"), "industry"),
+        ("sg_park_land", N_("Shaoguan Steel land identified for new industry"), "industry"),
+        ("zj_area", N_("Zhongjin Lingnan functional-materials park (planned area)"), "industry"),
+        ("land_revitalised", N_("Land revitalised by the reform, whole city (to 2022)"), "industry"),
+        ("low_eff_land", N_("Low-efficiency land cleared, Huanan Equipment Park"), "industry"),
     ]
     rows = []
     for key, label, group in items:
@@ -310,9 +311,9 @@ def growth_curve(target: float, years: float, baselines) -> pd.DataFrame:
 
 def energy_table(facts: pd.DataFrame) -> pd.DataFrame:
     """Renewable capacities in GW: Shaoguan PV potential, wind pipeline, Qingcheng's Longtang PV project."""
-    items = [("pv_potential", "Solar PV potential, Shaoguan"),
-             ("wind_pipeline", "Wind farms awaiting development, Shaoguan"),
-             ("longtang_pv", "Longtang fishery-PV project, Qingcheng")]
+    items = [("pv_potential", N_("Solar PV potential, Shaoguan")),
+             ("wind_pipeline", N_("Wind farms awaiting development, Shaoguan")),
+             ("longtang_pv", N_("Longtang fishery-PV project, Qingcheng"))]
     rows = []
     for key, label in items:
         r = fact(FACTS[key], facts, unit="千瓦")
@@ -373,19 +374,19 @@ def green_measures(measures: pd.DataFrame, entities: pd.DataFrame, place: str) -
 
 # What one would need to judge green outcomes, with patterns to look for it in the data.
 GAP_TOPICS = {
-    "Greenhouse-gas or CO2 emissions": (
+    N_("Greenhouse-gas or CO2 emissions"): (
         r"emission|carbon|co2|碳排放|二氧化碳",
         r"碳排放|二氧化碳|碳达峰|碳中和|emission|carbon"),
-    "Energy consumption or energy intensity": (
+    N_("Energy consumption or energy intensity"): (
         r"energy_consumption|energy_intensity|energy use|能耗|能源消费",
         r"能耗|节能|energy[- ]saving|energy use|energy monitoring|energy review|energy-intensive|energy[- ]efficiency"),
-    "Pollutant loads (COD, ammonia nitrogen, NOx, SO2, VOCs)": (
+    N_("Pollutant loads (COD, ammonia nitrogen, NOx, SO2, VOCs)"): (
         r"pollut|\bcod\b|nox|so2|voc|排放|污染物",
         r"COD|氨氮|NOX|NOx|VOCs|污染物|pollut|重金属"),
-    "Industrial solid waste generated or reused": (
+    N_("Industrial solid waste generated or reused"): (
         r"waste|固废|固体废",
         r"固废|固体废弃物|尾矿|煤矸石|冶炼渣|solid waste|tailings|slag"),
-    "Renewable capacity in operation": (
+    N_("Renewable capacity in operation"): (
         r"pv_capacity|wind_capacity|光伏|风电|储能",
         r"光伏|风电|储能|氢能|photovoltaic|renewable|\bsolar\b|\bwind\b|\bstorage\b|hydrogen"),
 }
@@ -416,8 +417,15 @@ def gaps(facts: pd.DataFrame, indicators: pd.DataFrame, measures: pd.DataFrame) 
 
 
 def period_label(r: pd.Series) -> str:
-    """How a fact's period reads in a table: 'by 2025' (target), '2016-2020' (span), 'May 2022' (stock), '2020' (year)."""
+    """How a fact's period reads in a table: 'by 2025' (target), '2016-2020' (span), 'May 2022' (stock), '2020' (year);
+    in the Chinese edition '2025年前', '2016—2020年', '2022年5月', '2020年'."""
     s, e = r["period_start"], r["period_end"]
+    if is_zh():  # 2025年前, 2016—2020年, 2022年5月, 2020年
+        if r["status"] == "target":
+            return f"{e.year}年前"
+        if s.year != e.year:
+            return f"{s.year}—{e.year}年"
+        return f"{e.year}年{e.month}月" if s == e else f"{e.year}年"
     if r["status"] == "target":
         return f"by {e.year}"
     if s.year != e.year:

@@ -8,6 +8,15 @@ the numbers are computed the same way in both.
 
     pe.tr("Value added")                       # 'Value added' / '增加值'
     pe.tr("{n} parks", n=5)                    # placeholders are filled after translation
+    LABELS = {"va": pe.N_("Value added")}      # marked where defined, translated with pe.tr(LABELS[k])
+    pe.name("shaoguan")                        # 'Shaoguan' / '韶关市': names come from the data, not the catalogue
+    pe.money(21.789e9, 2)                      # '21.79 billion yuan' / '217.9亿元' (same value, same precision)
+    pe.money_scale(v), pe.money_unit()         # axes: billions / 亿
+    pe.join(["a", "b", "c"])                   # 'a, b and c' / 'a、b、c'
+
+Qualifiers (`calc.words`: 'more than 12' / '超过12') and dates (`date_label`: '21 July 2022' /
+'2022年7月21日') follow the edition too. tests/test_i18n.py checks that every literal passed to
+`tr` or `N_` has a row in the catalogue and that no row is unused.
 """
 from __future__ import annotations
 
@@ -71,3 +80,86 @@ def tr(text: str, **fields) -> str:
             raise KeyError(f"no Chinese for {text!r}: add a row to parkecon/zh.csv")
         text = cat[text]
     return text.format(**fields) if fields else text
+
+
+def N_(text: str) -> str:
+    """Mark a text for the catalogue where it is defined and translate it later with `tr(variable)`
+    (labels kept in a dict or list); returns it unchanged. The catalogue test counts these too."""
+    return text
+
+
+# ------------------------------------------------------------------ names, money, lists
+
+def name(item_id: str) -> str:
+    """The name of an entity or indicator in the edition's language, from the data
+    (`name_zh` / `name_en` of entities.csv or indicators.csv), never from the catalogue."""
+    names = _names()
+    if item_id not in names:
+        raise KeyError(f"name: {item_id!r} is neither an entity nor an indicator")
+    en, zh = names[item_id]
+    return zh if is_zh() else en
+
+
+def name_column(prefix: str = "name") -> str:
+    """The column holding names in the edition's language: 'name_zh' / 'name_en', or with
+    prefix 'entity': 'entity_zh' / 'entity_en' (as in `pe.facts()`)."""
+    return f"{prefix}_{'zh' if is_zh() else 'en'}"
+
+
+def _names() -> dict[str, tuple[str, str]]:
+    from .data import fingerprint, load
+    from .paths import data_dir
+
+    folder = data_dir()
+    return _read_names(str(folder), fingerprint(folder, ["entities", "indicators"]))
+
+
+@lru_cache(maxsize=2)
+def _read_names(folder: str, stamp) -> dict[str, tuple[str, str]]:
+    from .data import load
+
+    out = {}
+    for table, key in (("indicators", "indicator_id"), ("entities", "entity_id")):
+        t = load(table, folder)
+        out.update({k: (en, zh) for k, en, zh in zip(t[key], t["name_en"], t["name_zh"])})
+    return out
+
+
+def money_scale(yuan: float) -> float:
+    """Yuan in the edition's unit for money: billions (English) or 亿 (Chinese, ×10 the billions,
+    as the documents print them). For axes and labels; pasted numbers keep their own keys."""
+    return yuan / (1e8 if is_zh() else 1e9)
+
+
+def money_unit() -> str:
+    """'billion yuan' / '亿元': the unit of `money_scale`."""
+    return "亿元" if is_zh() else "billion yuan"
+
+
+def money(yuan: float, decimals: int = 1, qualifier: str = "exactly", unit: bool = True) -> str:
+    """An amount of money in words: '12.3 billion yuan' / '123亿元' (the same precision: one
+    decimal fewer in 亿), with the qualifier in words ('more than 12.3 billion yuan' / '超过123亿元');
+    `unit=False` gives the number alone ('12.3' / '123')."""
+    from .calc import words
+
+    # Chinese prints 1170亿元 without a thousands separator, as the documents do
+    fmt = f"{{:.{max(decimals - 1, 0)}f}}" if is_zh() else f"{{:,.{decimals}f}}"
+    number = words(money_scale(yuan), qualifier, fmt)
+    if not unit:
+        return number
+    return f"{number}亿元" if is_zh() else f"{number} billion yuan"
+
+
+def join(items, final: str = "and") -> str:
+    """A list in running text: 'a, b and c' / 'a、b、c' ('or' gives 'a, b or c' / 'a、b或c';
+    ',' gives 'a, b, c' / 'a、b、c'; ';' gives 'a; b; c' / 'a；b；c'; '.' joins sentences)."""
+    items = [str(i) for i in items]
+    if final in (";", ",", "."):
+        return {";": "；", ",": "、", ".": "。"}[final].join(items) if is_zh() else f"{final} ".join(items)
+    if is_zh():
+        if final == "or" and len(items) > 1:
+            return "、".join(items[:-1]) + "或" + items[-1]
+        return "、".join(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {final} " + items[-1]

@@ -21,9 +21,10 @@ import math
 import pandas as pd
 
 from .trace import val
-from .calc import MU_PER_HA, YI, implied_previous
+from .calc import MU_PER_HA, QUALIFIER_WORD_ZH, YI, implied_previous
 from .clusters import ROLE_ORDER
 from .data import fingerprint, load
+from .i18n import N_, is_zh, name_column, tr
 from .provenance import fact, value
 from .provenance import facts as _facts
 
@@ -38,12 +39,12 @@ HEADLINE = {
     "fai_industrial": ("f000-038", "f000-039"),
     "fai_infrastructure": ("f000-040", "f000-041"),
 }
-HEADLINE_LABELS = {
-    "va": "Value added (above-size)",
-    "output": "Gross output (above-size)",
-    "fai": "Fixed-asset investment",
-    "fai_industrial": "  of which industrial",
-    "fai_infrastructure": "  of which infrastructure",
+HEADLINE_LABELS = {  # English; pe.tr gives the Chinese edition's label
+    "va": N_("Value added (above-size)"),
+    "output": N_("Gross output (above-size)"),
+    "fai": N_("Fixed-asset investment"),
+    "fai_industrial": N_("  of which industrial"),
+    "fai_infrastructure": N_("  of which infrastructure"),
 }
 SHARE_2021 = "f000-032"      # 57.1 %, s000
 SHARE_BASELINE = "f001-042"  # less than 40 %, s001 ("目前", mid-2021)
@@ -187,18 +188,18 @@ def pipeline(folder=None) -> pd.DataFrame:
     f = _f(folder)
     g = {k: value(fid, f) for k, fid in PIPELINE.items()}
     rows = [
-        ("Signed", "100 million yuan or more", g["big_n"], g["big_v"], "exactly", ["f000-044", "f000-046"]),
-        ("Signed", "smaller", g["signed_n"] - g["big_n"], g["signed_v"] - g["big_v"], "exactly",
+        (N_("Signed"), N_("100 million yuan or more"), g["big_n"], g["big_v"], "exactly", ["f000-044", "f000-046"]),
+        (N_("Signed"), N_("smaller"), g["signed_n"] - g["big_n"], g["signed_v"] - g["big_v"], "exactly",
          ["f000-042", "f000-043", "f000-044", "f000-046"]),
-        ("Signed", "of which 10 billion yuan or more", g["mega_n"], g["mega_n"] * MEGA_FLOOR, "at_least", ["f000-045"]),
-        ("Filed", "industrial", g["filed_ind_n"], g["filed_ind_v"], "exactly", ["f000-049", "f000-050"]),
-        ("Filed", "other", g["filed_n"] - g["filed_ind_n"], g["filed_v"] - g["filed_ind_v"], "exactly",
+        (N_("Signed"), N_("of which 10 billion yuan or more"), g["mega_n"], g["mega_n"] * MEGA_FLOOR, "at_least", ["f000-045"]),
+        (N_("Filed"), N_("industrial"), g["filed_ind_n"], g["filed_ind_v"], "exactly", ["f000-049", "f000-050"]),
+        (N_("Filed"), N_("other"), g["filed_n"] - g["filed_ind_n"], g["filed_v"] - g["filed_ind_v"], "exactly",
          ["f000-047", "f000-048", "f000-049", "f000-050"]),
-        ("Invested (fixed assets)", "industrial", math.nan, value("f000-038", f), "exactly", ["f000-038"]),
-        ("Invested (fixed assets)", "infrastructure", math.nan, value("f000-040", f), "exactly", ["f000-040"]),
-        ("Put into production", "projects of existing firms", g["prod_n"] - g["prod_firms"], math.nan, "exactly",
+        (N_("Invested (fixed assets)"), N_("industrial"), math.nan, value("f000-038", f), "exactly", ["f000-038"]),
+        (N_("Invested (fixed assets)"), N_("infrastructure"), math.nan, value("f000-040", f), "exactly", ["f000-040"]),
+        (N_("Put into production"), N_("projects of existing firms"), g["prod_n"] - g["prod_firms"], math.nan, "exactly",
          ["f000-051", "f000-052"]),
-        ("Put into production", "new firms", g["prod_firms"], math.nan, "exactly", ["f000-052"]),
+        (N_("Put into production"), N_("new firms"), g["prod_firms"], math.nan, "exactly", ["f000-052"]),
     ]
     return pd.DataFrame(rows, columns=["stage", "part", "projects", "value", "value_qualifier", "facts"])
 
@@ -246,7 +247,8 @@ def concentration(folder=None) -> dict:
 def checks(folder=None) -> pd.DataFrame:
     """Every sum and bound the documents allow, with the gap (computed minus stated).
 
-    Columns: check, stated, computed, gap, unit, verdict, facts. `verdict` is
+    Columns: check, stated, computed, gap, unit, verdict, facts, and label, unit_label,
+    verdict_label (check, unit and verdict in the edition's language, for display). `verdict` is
     'adds up', 'gap' (a sum that misses its total), 'bound holds', 'bound broken',
     'sources disagree' or 'cannot be checked' (figures that cannot be set against each other). Money in 亿元 (as printed), shares in %, areas in 万 m².
     """
@@ -255,76 +257,78 @@ def checks(folder=None) -> pd.DataFrame:
     h = headline(folder)
     rows = []
 
-    def add(check, stated, computed, unit, verdict, facts):
-        rows.append({"check": check, "stated": stated, "computed": computed,
+    def add(check, stated, computed, unit, verdict, facts, **fields):
+        rows.append({"check": check.format(**fields), "stated": stated, "computed": computed,
                      "gap": (computed - stated) if not (isinstance(stated, float) and math.isnan(stated)) else math.nan,
-                     "unit": unit, "verdict": verdict, "facts": facts})
+                     "unit": unit, "verdict": verdict, "facts": facts,
+                     "label": tr(check, **fields), "unit_label": tr(unit), "verdict_label": tr(verdict)})
 
     # 1. FAI parts vs total
     parts = y("f000-038") + y("f000-040")
-    add("Industrial + infrastructure investment = total fixed-asset investment", y("f000-036"), parts, "亿元",
-        "adds up" if abs(parts - y("f000-036")) < 0.005 else "gap", ["f000-036", "f000-038", "f000-040"])
+    add(N_("Industrial + infrastructure investment = total fixed-asset investment"), y("f000-036"), parts, N_("亿元"),
+        N_("adds up") if abs(parts - y("f000-036")) < 0.005 else N_("gap"), ["f000-036", "f000-038", "f000-040"])
     # 2. implied 2020 FAI parts vs implied 2020 total
     p20 = (h.loc["fai_industrial", "implied_2020"] + h.loc["fai_infrastructure", "implied_2020"]) / YI
     t20 = h.loc["fai", "implied_2020"] / YI
-    add("Implied 2020 parts = implied 2020 total (level / (1 + growth))", t20, p20, "亿元",
-        "adds up" if abs(p20 - t20) < 0.005 else "gap",
+    add(N_("Implied 2020 parts = implied 2020 total (level / (1 + growth))"), t20, p20, N_("亿元"),
+        N_("adds up") if abs(p20 - t20) < 0.005 else N_("gap"),
         ["f000-036", "f000-037", "f000-038", "f000-039", "f000-040", "f000-041"])
     # 3. growth of the parts' sum vs stated total growth
     g_parts = (parts / p20 - 1) * 100
-    add("Growth of the parts' sum = stated growth of the total", value("f000-037", f), g_parts, "%",
-        "adds up" if abs(g_parts - value("f000-037", f)) < 0.05 else "gap",
+    add(N_("Growth of the parts' sum = stated growth of the total"), value("f000-037", f), g_parts, N_("%"),
+        N_("adds up") if abs(g_parts - value("f000-037", f)) < 0.05 else N_("gap"),
         ["f000-037", "f000-039", "f000-041"])
     # 4. signed: large projects within the total
-    add("Value of projects of at least 1 亿元 ≤ total signed value", y("f000-043"), y("f000-046"), "亿元",
-        "bound holds" if y("f000-046") <= y("f000-043") else "bound broken", ["f000-043", "f000-046"])
+    add(N_("Value of projects of at least 1 亿元 ≤ total signed value"), y("f000-043"), y("f000-046"), N_("亿元"),
+        N_("bound holds") if y("f000-046") <= y("f000-043") else N_("bound broken"), ["f000-043", "f000-046"])
     # 5. remaining (small) projects below 1 亿 each
     small_n = value("f000-042", f) - value("f000-044", f)
     small_v = y("f000-043") - y("f000-046")
-    add(f"The {small_n:.0f} projects under 1 亿元: value < {small_n:.0f} × 1 亿元", small_n * 1.0, small_v, "亿元",
-        "bound holds" if small_v < small_n else "bound broken", ["f000-042", "f000-043", "f000-044", "f000-046"])
+    add(N_("The {n:.0f} projects under 1 亿元: value < {n:.0f} × 1 亿元"), small_n * 1.0, small_v, N_("亿元"),
+        N_("bound holds") if small_v < small_n else N_("bound broken"), ["f000-042", "f000-043", "f000-044", "f000-046"], n=small_n)
     # 6. the large projects: at least 3 x 100 + 102 x 1
     n_mega, n_big = value("f000-045", f), value("f000-044", f)
     floor = n_mega * MEGA_FLOOR / YI + (n_big - n_mega) * BIG_FLOOR / YI
-    add(f"Large projects' value ≥ {n_mega:.0f} × 100 亿元 + {n_big - n_mega:.0f} × 1 亿元", floor, y("f000-046"), "亿元",
-        "bound holds" if y("f000-046") >= floor else "bound broken", ["f000-044", "f000-045", "f000-046"])
+    add(N_("Large projects' value ≥ {mega:.0f} × 100 亿元 + {big:.0f} × 1 亿元"), floor, y("f000-046"), N_("亿元"),
+        N_("bound holds") if y("f000-046") >= floor else N_("bound broken"), ["f000-044", "f000-045", "f000-046"],
+        mega=n_mega, big=n_big - n_mega)
     # 7. filed: industrial within total
-    add("Filed industrial projects ≤ all filed projects (value)", y("f000-048"), y("f000-050"), "亿元",
-        "bound holds" if y("f000-050") <= y("f000-048") else "bound broken", ["f000-048", "f000-050"])
-    add("Filed industrial projects ≤ all filed projects (count)", value("f000-047", f), value("f000-049", f), "projects",
-        "bound holds" if value("f000-049", f) <= value("f000-047", f) else "bound broken", ["f000-047", "f000-049"])
+    add(N_("Filed industrial projects ≤ all filed projects (value)"), y("f000-048"), y("f000-050"), N_("亿元"),
+        N_("bound holds") if y("f000-050") <= y("f000-048") else N_("bound broken"), ["f000-048", "f000-050"])
+    add(N_("Filed industrial projects ≤ all filed projects (count)"), value("f000-047", f), value("f000-049", f), N_("projects"),
+        N_("bound holds") if value("f000-049", f) <= value("f000-047", f) else N_("bound broken"), ["f000-047", "f000-049"])
     # 8. new firms within projects put into production
-    add("New firms in production ≤ projects put into production", value("f000-051", f), value("f000-052", f), "count",
-        "bound holds" if value("f000-052", f) <= value("f000-051", f) else "bound broken", ["f000-051", "f000-052"])
+    add(N_("New firms in production ≤ projects put into production"), value("f000-051", f), value("f000-052", f), N_("count"),
+        N_("bound holds") if value("f000-052", f) <= value("f000-051", f) else N_("bound broken"), ["f000-051", "f000-052"])
     # 9. parks within city: signed value and large-project count
-    add("Parks' signed value ≤ city's signed value (s000 二(三)1)", y("f000-074"), y("f000-043"), "亿元",
-        "bound holds" if y("f000-043") <= y("f000-074") else "bound broken", ["f000-043", "f000-074"])
-    add("Parks' projects of ≥ 1 亿元 ≤ city's projects of > 1 亿元", value("f000-075", f), value("f000-044", f), "projects",
-        "bound holds" if value("f000-044", f) <= value("f000-075", f) else "bound broken", ["f000-044", "f000-075"])
+    add(N_("Parks' signed value ≤ city's signed value (s000 二(三)1)"), y("f000-074"), y("f000-043"), N_("亿元"),
+        N_("bound holds") if y("f000-043") <= y("f000-074") else N_("bound broken"), ["f000-043", "f000-074"])
+    add(N_("Parks' projects of ≥ 1 亿元 ≤ city's projects of > 1 亿元"), value("f000-075", f), value("f000-044", f), N_("projects"),
+        N_("bound holds") if value("f000-044", f) <= value("f000-075", f) else N_("bound broken"), ["f000-044", "f000-075"])
     # 10. output passed 1000 亿 for the first time: implied 2020 below 1000
     out20 = h.loc["output", "implied_2020"] / YI
     thr = y("f000-034")
-    add(f"Output 'first time above {thr:.0f} 亿元': implied 2020 output below it", thr, out20, "亿元",
-        "bound holds" if out20 < y("f000-034") < y("f000-033") else "bound broken",
-        ["f000-033", "f000-034", "f000-035"])
+    add(N_("Output 'first time above {thr:.0f} 亿元': implied 2020 output below it"), thr, out20, N_("亿元"),
+        N_("bound holds") if out20 < y("f000-034") < y("f000-033") else N_("bound broken"),
+        ["f000-033", "f000-034", "f000-035"], thr=thr)
     # 11. standard factory space: built in 2021 within the cumulative stock
     sf21, sfcum, sfapr = value("f000-054", f) / 1e4, value("f000-062", f) / 1e4, value("f002-038", f) / 1e4
-    add("Standard-factory space built in 2021 ≤ cumulative stock (mid-2022, 'nearly')", sfcum, sf21, "万 m²",
-        "bound holds" if sf21 <= sfcum else "bound broken", ["f000-054", "f000-062"])
-    add("Stock in April 2021 (s002) + built in 2021 vs stock in mid-2022 (s000)", sfcum, sfapr + sf21, "万 m²",
+    add(N_("Standard-factory space built in 2021 ≤ cumulative stock (mid-2022, 'nearly')"), sfcum, sf21, N_("万 m²"),
+        N_("bound holds") if sf21 <= sfcum else N_("bound broken"), ["f000-054", "f000-062"])
+    add(N_("Stock in April 2021 (s002) + built in 2021 vs stock in mid-2022 (s000)"), sfcum, sfapr + sf21, N_("万 m²"),
         # the mid-2022 stock is cumulative and undated, and more space was under construction: no verdict either way
-        "cannot be checked", ["f002-038", "f000-054", "f000-062"])
+        N_("cannot be checked"), ["f002-038", "f000-054", "f000-062"])
     # 12. share: implied 2020 share vs the 'under 40 %' baseline
     ic = implied_city(folder)
-    add(f"Parks' implied 2020 share (s000 growth, s002 city VA) vs 'under {value(SHARE_BASELINE, f):.0f}%' (s001)",
+    add(N_("Parks' implied 2020 share (s000 growth, s002 city VA) vs 'under {base:.0f}%' (s001)"),
         value(SHARE_BASELINE, f),
-        ic["park_share_2020_implied"], "%",
-        "sources disagree" if ic["park_share_2020_implied"] >= value(SHARE_BASELINE, f) else "bound holds",
-        ["f000-030", "f000-031", "f002-011", "f001-042"])
+        ic["park_share_2020_implied"], N_("%"),
+        N_("sources disagree") if ic["park_share_2020_implied"] >= value(SHARE_BASELINE, f) else N_("bound holds"),
+        ["f000-030", "f000-031", "f002-011", "f001-042"], base=value(SHARE_BASELINE, f))
     # 13. clusters' VA within the implied city VA
-    add("'3+3' clusters' value added ≤ implied city value added", ic["city_va_2021_implied"] / YI,
-        ic["clusters_va_2021"] / YI, "亿元",
-        "bound holds" if ic["clusters_va_2021"] <= ic["city_va_2021_implied"] else "bound broken",
+    add(N_("'3+3' clusters' value added ≤ implied city value added"), ic["city_va_2021_implied"] / YI,
+        ic["clusters_va_2021"] / YI, N_("亿元"),
+        N_("bound holds") if ic["clusters_va_2021"] <= ic["city_va_2021_implied"] else N_("bound broken"),
         ["f000-003", "f000-030", "f000-032"])
     return pd.DataFrame(rows)
 
@@ -333,13 +337,13 @@ def checks(folder=None) -> pd.DataFrame:
 
 #: Parks whose county the documents state in words other than the park's name.
 COUNTY_EVIDENCE = {
-    "project_honggu_science_city": (("qujiang",), "s001: its construction launch 'was held in Qujiang' (在曲江举行)"),
-    "park_dongyangguang_ruyuan": (("ruyuan",), "s001: the target is Ruyuan County's (乳源县提出)"),
+    "project_honggu_science_city": (("qujiang",), N_("s001: its construction launch 'was held in Qujiang' (在曲江举行)")),
+    "park_dongyangguang_ruyuan": (("ruyuan",), N_("s001: the target is Ruyuan County's (乳源县提出)")),
 }
 #: Platforms that the documents tie to several counties without being in one.
 SPANS = {
     "platform_wushen_components_belt": (("shixing", "nanxiong", "wengyuan"),
-                                        "s000: built jointly by the Shixing, Nanxiong and Wengyuan transfer parks"),
+                                        N_("s000: built jointly by the Shixing, Nanxiong and Wengyuan transfer parks")),
 }
 #: Platform entities that are programmes or the parks taken together, not places.
 NOT_PLACES = {"sg_parks", "coop_dongguan_shaoguan", "coop_guangzhou_shaoguan", "prog_ind_transformation_demo_zone"}
@@ -394,12 +398,14 @@ def places(city: str = "shaoguan", folder=None) -> pd.DataFrame:
 
     Columns: entity_id, name_en, name_zh, kind, counties (tuple of ids), county_status
     ('stated' | 'spans counties' | 'county not stated'), how, hosts (sectors with their
-    role, grouped as 'lead: …; planned: …', from park_sectors), sources (tuple),
+    role, grouped as 'lead: …; planned: …', from park_sectors; hosts_label: the same in the
+    edition's language), sources (tuple),
     parent_in_entities.
     """
     e = load("entities", folder)
     ps = load("park_sectors", folder)
     names = e.set_index("entity_id")["name_en"]
+    names_zh = e.set_index("entity_id")["name_zh"]
     short = county_short_names(folder)
     src = _sources_by_entity(folder)
     cand = e[e["kind"].isin(["park", "platform"]) & ~e["entity_id"].isin(NOT_PLACES)]
@@ -410,21 +416,24 @@ def places(city: str = "shaoguan", folder=None) -> pd.DataFrame:
             continue
         if eid in SPANS:
             counties, how = SPANS[eid]
-            status = "spans counties"
+            status = N_("spans counties")
         elif eid in COUNTY_EVIDENCE:
             counties, how = COUNTY_EVIDENCE[eid]
-            status = "stated"
+            status = N_("stated")
         else:
             counties = tuple(c for c, s in short.items() if s in r["name_zh"])
-            how = "county named in the park's name" if counties else ""
-            status = "stated" if counties else "county not stated"
+            how = N_("county named in the park's name") if counties else ""
+            status = N_("stated") if counties else N_("county not stated")
         links = ps[ps["place_id"] == eid]
         hosts = "; ".join(
             f"{role}: " + ", ".join(dict.fromkeys(names.get(s, s) for s in links.loc[links["role"] == role, "sector_id"]))
             for role in ROLE_ORDER if (links["role"] == role).any())
+        hosts_label = hosts if not is_zh() else "；".join(
+            f"{tr(role)}：" + "、".join(dict.fromkeys(names_zh.get(s, s) for s in links.loc[links["role"] == role, "sector_id"]))
+            for role in ROLE_ORDER if (links["role"] == role).any())
         rows.append({"entity_id": eid, "name_en": r["name_en"], "name_zh": r["name_zh"], "kind": r["kind"],
                      "counties": tuple(counties), "county_status": status, "how": how,
-                     "hosts": hosts, "sources": tuple(src.get(eid, [])),
+                     "hosts": hosts, "hosts_label": hosts_label, "sources": tuple(src.get(eid, [])),
                      "parent_in_entities": r["parent_id"]})
     return pd.DataFrame(rows)
 
@@ -453,13 +462,13 @@ def reforms(folder=None) -> pd.DataFrame:
     """The reforms that shape the parks, one row per reported figure (with hectares for mu)."""
     f = _f(folder)
     what = {
-        "f000-058": "Approval (核准) of catalogue projects: time limit",
-        "f000-059": "Filing (备案) of other projects: certificate within",
-        "f000-056": "Works-to-parks pilots (厂区变园区、产区变城区): batches launched",
-        "f000-057": "Works-to-parks pilots: land revitalised",
-        "f000-060": "Land sold with a design scheme (带设计方案出让土地): projects building on receipt of land",
-        "f000-061": "Low-efficiency land disposed of (park's stock cleared to zero)",
-        "f000-076": "Investment per mu of projects, year-on-year",
+        "f000-058": N_("Approval (核准) of catalogue projects: time limit"),
+        "f000-059": N_("Filing (备案) of other projects: certificate within"),
+        "f000-056": N_("Works-to-parks pilots (厂区变园区、产区变城区): batches launched"),
+        "f000-057": N_("Works-to-parks pilots: land revitalised"),
+        "f000-060": N_("Land sold with a design scheme (带设计方案出让土地): projects building on receipt of land"),
+        "f000-061": N_("Low-efficiency land disposed of (park's stock cleared to zero)"),
+        "f000-076": N_("Investment per mu of projects, year-on-year"),
     }
     rows = []
     for fid in REFORM_FACTS:
@@ -470,33 +479,41 @@ def reforms(folder=None) -> pd.DataFrame:
             r["unit_reported"], r["unit_reported"])
         q = {"exactly": "", "about": "about ", "at_most": "at most ", "more_than": "more than "}.get(r["qualifier"], "")
         ha = f" (≈{r['value'] / MU_PER_HA:,.0f} ha)" if r["unit"] == "亩" else ""
-        rows.append({"Reform": what[fid], "Where": r["entity_en"], "Figure": f"{q}{shown} {unit}{ha}",
-                     "Source": f"{r['source_id']}, {r['locator']}", "fact": fid})
+        figure = f"{q}{shown} {unit}{ha}"
+        if is_zh():  # the units as the documents print them, 公顷 for hectares
+            ha = f"（约{r['value'] / MU_PER_HA:,.0f}公顷）" if r["unit"] == "亩" else ""
+            figure = f"{QUALIFIER_WORD_ZH.get(r['qualifier'], '')}{shown}{r['unit_reported']}{ha}"
+        rows.append({tr("Reform"): tr(what[fid]), tr("Where"): r[name_column("entity")], tr("Figure"): figure,
+                     tr("Source"): f"{r['source_id']}, {r['locator']}", "fact": fid})
     return pd.DataFrame(rows)
 
 
-def places_provenance(pl: pd.DataFrame, title: str = "Sources of this figure"):
+def places_provenance(pl: pd.DataFrame, title: str | None = None):
     """A collapsed table like `pe.provenance`, for the map: each place, its county and why."""
     import html
 
     from IPython.display import HTML
 
+    title = tr("Sources of this figure") if title is None else title
     short = {**county_short_names(), "": ""}
     cells = []
     for _, r in pl.iterrows():
         county = ", ".join(short.get(c, c) for c in r["counties"]) or "not stated"
+        if is_zh():
+            county = "、".join(short.get(c, c) for c in r["counties"]) or tr("not stated")
         cells.append(
             "<tr>"
             f"<td><code>{html.escape(r['entity_id'])}</code></td>"
             f"<td>{html.escape(r['name_en'])}</td>"
             f"<td lang=\"zh\">{html.escape(r['name_zh'])}</td>"
-            f"<td>{html.escape(r['county_status'])}: <span lang=\"zh\">{html.escape(county)}</span></td>"
-            f"<td>{html.escape(r['how'] or '-')}</td>"
+            f"<td>{html.escape(tr(r['county_status']))}{tr(': ')}<span lang=\"zh\">{html.escape(county)}</span></td>"
+            f"<td>{html.escape(tr(r['how']) if r['how'] else '-')}</td>"
             f"<td>{html.escape(', '.join(r['sources']))}</td>"
             "</tr>")
+    heads = "".join(f"<th>{tr(h)}</th>" for h in (N_("entity"), N_("name"), N_("Chinese"), N_("county in the documents"),
+                                                   N_("how the county is known"), N_("sources")))
     return HTML(
-        f'<details class="provenance"><summary>{html.escape(title)} ({len(pl)} places; '
-        'entities.csv, park_sectors.csv; boundaries data/geo)</summary>'
-        '<table class="provenance-table"><thead><tr><th>entity</th><th>name</th><th>Chinese</th>'
-        '<th>county in the documents</th><th>how the county is known</th><th>sources</th></tr></thead>'
+        f'<details class="provenance"><summary>{html.escape(title)}'
+        f'{tr(" ({n} places; entities.csv, park_sectors.csv; boundaries data/geo)", n=len(pl))}</summary>'
+        f'<table class="provenance-table"><thead><tr>{heads}</tr></thead>'
         f"<tbody>{''.join(cells)}</tbody></table></details>")

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .data import fingerprint, load
+from .i18n import N_, is_zh, tr
 from .paths import data_dir
 from .trace import Num
 
@@ -81,12 +82,33 @@ def _rows_by_id(folder: str, stamp: str) -> dict:
 
 def _when(r) -> str:
     """The year a fact refers to, or that the document gives none (period_basis 'unknown')."""
-    return "no year given" if r.get("period_basis") == "unknown" else str(r["period_end"].year)
+    if r.get("period_basis") == "unknown":
+        return tr("no year given")
+    year = r["period_end"].year
+    return f"{year}年" if is_zh() else str(year)
 
 
-def provenance(fact_ids, title: str = "Sources of this figure", folder=None):
-    """A collapsed HTML table listing the facts used, with source, locator and quote."""
+#: Status and qualifier words of the provenance tables (English: the data's own words).
+STATUS_WORDS = {"target": "目标", "plan": "规划", "estimate": "估计"}
+
+
+def _qualifier_note(q: str) -> str:
+    if q == "exactly":
+        return ""
+    if is_zh():
+        from .calc import QUALIFIER_WORD_ZH
+
+        return f"（{QUALIFIER_WORD_ZH.get(q, q)}）"
+    return f" ({q.replace('_', ' ')})"
+
+
+def provenance(fact_ids, title: str | None = None, folder=None):
+    """A collapsed HTML table listing the facts used, with source, locator and quote.
+    `title` defaults to 'Sources of this figure' in the edition's language."""
     from IPython.display import HTML
+
+    title = tr("Sources of this figure") if title is None else title
+    zh = is_zh()
 
     f = facts(folder)
     ids = list(dict.fromkeys(fact_ids))
@@ -96,22 +118,27 @@ def provenance(fact_ids, title: str = "Sources of this figure", folder=None):
     rows = f.set_index("fact_id").loc[ids]
     cells = []
     for fid, r in rows.iterrows():
-        qual = "" if r["qualifier"] == "exactly" else f" ({str(r['qualifier']).replace('_', ' ')})"
+        qual = _qualifier_note(str(r["qualifier"]))
+        if zh:
+            status = f"（{STATUS_WORDS.get(r['status'], r['status'])}）" if r["status"] != "actual" else ""
+            what = f"{html.escape(str(r['entity_zh']))}：{html.escape(str(r['indicator_zh']))}，{_when(r)}{status}"
+        else:
+            status = f" ({r['status']})" if r["status"] != "actual" else ""
+            what = f"{html.escape(str(r['entity_en']))}: {html.escape(str(r['indicator_en']))}, {_when(r)}{status}"
         cells.append(
             "<tr>"
             f"<td><code>{fid}</code></td>"
-            f"<td>{html.escape(str(r['entity_en']))}: {html.escape(str(r['indicator_en']))}, {_when(r)}"
-            f"{' (' + str(r['status']) + ')' if r['status'] != 'actual' else ''}</td>"
+            f"<td>{what}</td>"
             f"<td>{html.escape(str(r['value_reported']).removesuffix('.0'))} {html.escape(str(r['unit_reported']))}{qual}</td>"
             f"<td>{html.escape(str(r['source_id']))}, {html.escape(str(r['locator']))}</td>"
             f"<td lang=\"zh\">{html.escape(str(r['quote']))}</td>"
             "</tr>"
         )
     body = "".join(cells)
+    heads = "".join(f"<th>{tr(h)}</th>" for h in (N_("fact"), N_("what"), N_("as printed"), N_("source, section"), N_("quote")))
     return HTML(
-        f'<details class="provenance"><summary>{html.escape(title)} ({len(ids)} facts)</summary>'
-        '<table class="provenance-table"><thead><tr><th>fact</th><th>what</th><th>as printed</th>'
-        f"<th>source, section</th><th>quote</th></tr></thead><tbody>{body}</tbody></table></details>"
+        f'<details class="provenance"><summary>{html.escape(title)}{tr(" ({n} facts)", n=len(ids))}</summary>'
+        f'<table class="provenance-table"><thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table></details>'
     )
 
 
@@ -119,9 +146,16 @@ def date_label(date, precision: str) -> str:
     """A document's date written only as precisely as it is known.
 
     day: '21 July 2022'; month: 'June 2021'; year: '2024'; not_before (an undated document
-    whose text dates it no earlier than `date`): 'October 2022 or later'.
+    whose text dates it no earlier than `date`): 'October 2022 or later'. Chinese edition:
+    '2022年7月21日', '2021年6月', '2024年', '2022年10月或之后'.
     """
     d = pd.Timestamp(date)
+    if is_zh():
+        forms = {"day": f"{d.year}年{d.month}月{d.day}日", "month": f"{d.year}年{d.month}月", "year": f"{d.year}年",
+                 "not_before": f"{d.year}年{d.month}月或之后"}
+        if precision not in forms:
+            raise ValueError(f"unknown date precision {precision!r}")
+        return forms[precision]
     if precision == "day":
         return f"{d.day} {d:%B %Y}"
     if precision == "month":
@@ -144,12 +178,16 @@ def sources_table(source_ids, folder=None):
         r = s.loc[sid]
         n = int((f["source_id"] == sid).sum())
         when = date_label(r["date"], r["date_precision"])
+        if is_zh():
+            items.append(f"<li><code>{sid}</code> {html.escape(r['issuer_zh'])}，《{html.escape(r['title_zh'])}》，"
+                         f"{when}；数据中有{n}条。</li>")
+            continue
         items.append(f"<li><code>{sid}</code> {html.escape(r['issuer_en'])}, <i>{html.escape(r['title_en'])}</i> "
                      f"(<span lang='zh'>{html.escape(r['title_zh'])}</span>), {when}; {n} facts in the data.</li>")
     return HTML("<ul class='sources-used'>" + "".join(items) + "</ul>")
 
 
-def rows_provenance(rows: pd.DataFrame, title: str = "Sources of this figure"):
+def rows_provenance(rows: pd.DataFrame, title: str | None = None):
     """A collapsed table like `provenance`, for rows of tables other than facts
     (partnerships, park_sectors, cluster_system, measures, events).
 
@@ -157,6 +195,7 @@ def rows_provenance(rows: pd.DataFrame, title: str = "Sources of this figure"):
     """
     from IPython.display import HTML
 
+    title = tr("Sources of this figure") if title is None else title
     rows = rows.drop_duplicates("id")
     cells = "".join(
         "<tr>"
@@ -166,7 +205,7 @@ def rows_provenance(rows: pd.DataFrame, title: str = "Sources of this figure"):
         f"<td lang=\"zh\">{html.escape(str(r['quote']))}</td>"
         "</tr>"
         for _, r in rows.iterrows())
+    heads = "".join(f"<th>{tr(h)}</th>" for h in (N_("row"), N_("what"), N_("source, section"), N_("quote")))
     return HTML(
-        f'<details class="provenance"><summary>{html.escape(title)} ({len(rows)} rows)</summary>'
-        '<table class="provenance-table"><thead><tr><th>row</th><th>what</th><th>source, section</th>'
-        f"<th>quote</th></tr></thead><tbody>{cells}</tbody></table></details>")
+        f'<details class="provenance"><summary>{html.escape(title)}{tr(" ({n} rows)", n=len(rows))}</summary>'
+        f'<table class="provenance-table"><thead><tr>{heads}</tr></thead><tbody>{cells}</tbody></table></details>')

@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-OTHER = "Other or unspecified"
+from .i18n import N_
+
+OTHER = N_("Other or unspecified")
 
 #: The broad groups, in the order of every chart and table (OTHER is not among them).
 GROUPS = [
-    "Materials and metals",
-    "Equipment and autos",
-    "Light industry and textiles",
-    "Electronics",
-    "Biomedicine and health",
-    "Data, software, e-commerce",
-    "Energy",
-    "Mining, recycling, environment",
-    "Building materials, construction",
-    "Agriculture and food",
-    "Logistics and business services",
-    "Tourism and culture",
-    "High-tech, unspecified",
+    N_("Materials and metals"),
+    N_("Equipment and autos"),
+    N_("Light industry and textiles"),
+    N_("Electronics"),
+    N_("Biomedicine and health"),
+    N_("Data, software, e-commerce"),
+    N_("Energy"),
+    N_("Mining, recycling, environment"),
+    N_("Building materials, construction"),
+    N_("Agriculture and food"),
+    N_("Logistics and business services"),
+    N_("Tourism and culture"),
+    N_("High-tech, unspecified"),
 ]
 
 #: The "3+3" clusters: a sector that descends from one takes its group.

@@ -20,20 +20,21 @@ import pandas as pd
 from .trace import val
 from . import sectors
 from .calc import LOWER_BOUNDS, UPPER_BOUNDS, bn
+from .i18n import N_, is_zh, join, tr
 from .provenance import fact, value
 from .style import PALETTE
 
 # ------------------------------------------------------------------ vocabulary
 
 FORM_LABELS = {
-    "counterpart_assistance": "Counterpart assistance",
-    "co_construction": "Co-construction",
-    "park_pairing": '"2+2" park pairing',
-    "grouping_1n1": '"1+N+1" grouping',
-    "city_integration": "City integration",
-    "cooperation_agreement": "Cooperation agreement",
-    "industrial_transfer_park": "Transfer park",
-    "investment_targeting": "Investment targeting (no named counterpart)",
+    "counterpart_assistance": N_("Counterpart assistance"),
+    "co_construction": N_("Co-construction"),
+    "park_pairing": N_('"2+2" park pairing'),
+    "grouping_1n1": N_('"1+N+1" grouping'),
+    "city_integration": N_("City integration"),
+    "cooperation_agreement": N_("Cooperation agreement"),
+    "industrial_transfer_park": N_("Transfer park"),
+    "investment_targeting": N_("Investment targeting (no named counterpart)"),
 }
 
 #: One colour per form (Okabe-Ito palette of the book).
@@ -51,10 +52,10 @@ FORM_COLOURS = {
 #: Zones of the 2019 "one core, one belt, one zone" layout (external source x001): labels and
 #: light fills (palette colours mixed with white) so that arrows stay visible on top.
 ZONE_LABELS = {
-    "prd_core": "Pearl River Delta core",
-    "coastal_east": "Coastal belt, east wing",
-    "coastal_west": "Coastal belt, west wing",
-    "northern_eco": "Northern ecological zone",
+    "prd_core": N_("Pearl River Delta core"),
+    "coastal_east": N_("Coastal belt, east wing"),
+    "coastal_west": N_("Coastal belt, west wing"),
+    "northern_eco": N_("Northern ecological zone"),
 }
 
 
@@ -111,9 +112,9 @@ SHORT_NAMES = {
 #: s001 (the works-to-parks feature) is left out of Shaoguan's side on purpose: its sectors
 #: are those of old plant sites being converted, not of transfer (an exercise adds it back).
 SIDES = {
-    "shaoguan": {"label": "Shaoguan city", "sources": ["s000", "s002"]},
-    "wujiang": {"label": "Wujiang District (Shaoguan)", "sources": ["s004"]},
-    "qingcheng": {"label": "Qingcheng District (Qingyuan)", "sources": ["s003"]},
+    "shaoguan": {"label": N_("Shaoguan city"), "sources": ["s000", "s002"]},
+    "wujiang": {"label": N_("Wujiang District (Shaoguan)"), "sources": ["s004"]},
+    "qingcheng": {"label": N_("Qingcheng District (Qingyuan)"), "sources": ["s003"]},
 }
 
 
@@ -122,15 +123,15 @@ SIDES = {
 #: Only measures of the categories in MECHANISM_CATEGORIES are read (not green, finance,
 #: talent, innovation or infrastructure measures). A measure can match several types.
 MECHANISMS = {
-    "Leading group or coordination body": r"领导小组|专项小组|挂帅|协调推进机制|联席会议|联席工作小组|一盘棋",
-    "Investment-promotion teams": r"招商队|小分队|委托第三方开展整体招商|赴外招商|招商工作群|\bchain teams\b|investment missions",
-    "Project library, database or list": r"项目库|企业数据库|企业清单|台账|动态管理清单",
-    "Performance assessment or contest": r"考核|评比竞赛",
-    "Industry-chain promotion (chain leaders)": r"链长|链主|产业链招商|产业链图谱|industry-chain maps",
-    "Counterpart-assistance arrangement": r"对口帮扶|1\+N\+1|2\+2|黄埔清城|counterpart",
-    "Investors bring investors": r"以商招商|以企引企|investors recruiting investors",
-    "Build on land acquisition, faster approval": r"拿地即开工|带设计方案出让|审批|容缺|approval in \d",
-    "Named officer per project or firm": r"专员|首席服务官|落实到人|专人",
+    N_("Leading group or coordination body"): r"领导小组|专项小组|挂帅|协调推进机制|联席会议|联席工作小组|一盘棋",
+    N_("Investment-promotion teams"): r"招商队|小分队|委托第三方开展整体招商|赴外招商|招商工作群|\bchain teams\b|investment missions",
+    N_("Project library, database or list"): r"项目库|企业数据库|企业清单|台账|动态管理清单",
+    N_("Performance assessment or contest"): r"考核|评比竞赛",
+    N_("Industry-chain promotion (chain leaders)"): r"链长|链主|产业链招商|产业链图谱|industry-chain maps",
+    N_("Counterpart-assistance arrangement"): r"对口帮扶|1\+N\+1|2\+2|黄埔清城|counterpart",
+    N_("Investors bring investors"): r"以商招商|以企引企|investors recruiting investors",
+    N_("Build on land acquisition, faster approval"): r"拿地即开工|带设计方案出让|审批|容缺|approval in \d",
+    N_("Named officer per project or firm"): r"专员|首席服务官|落实到人|专人",
 }
 MECHANISM_CATEGORIES = {"mechanism", "investment_promotion", "planning", "policy", "services", "land", "platform"}
 
@@ -232,8 +233,18 @@ def network_layout(edges: pd.DataFrame, entities: pd.DataFrame) -> dict[str, tup
     return out
 
 
+#: Chinese labels where the name alone would mislead (the Chinese edition otherwise uses name_zh).
+SHORT_NAMES_ZH = {"gba": "粤港澳大湾区（未具体到城市）", "zone_prd_core": "珠三角（整体）"}
+
+
 def short_name(entity_id: str, entities: pd.DataFrame) -> str:
-    """A short English label: SHORT_NAMES, else the entity's name_en without brackets."""
+    """A short label: SHORT_NAMES, else the entity's name_en without brackets; in the Chinese
+    edition SHORT_NAMES_ZH, else name_zh without its bracketed part (宝武（韶关）现代产业园 → 宝武现代产业园)."""
+    if is_zh():
+        if entity_id in SHORT_NAMES_ZH:
+            return SHORT_NAMES_ZH[entity_id]
+        name = entities.set_index("entity_id").at[entity_id, "name_zh"]
+        return re.sub(r"\s*[（(].*?[）)]", "", str(name)).strip()
     if entity_id in SHORT_NAMES:
         return SHORT_NAMES[entity_id]
     name = entities.set_index("entity_id").at[entity_id, "name_en"]
@@ -251,13 +262,13 @@ FLOW_EXTENT = (111.35, 115.55, 22.05, 25.55)
 #: kind: 'signed' = contract or pledged investment of signed projects; 'introduced' =
 #: total investment of projects brought in (pledged); 'completed' = investment done.
 FLOWS = [
-    ("dongguan_2020", "Dongguan–Shaoguan co-construction, signed 2020", "f002-017", "f002-018", "signed"),
-    ("guangzhou_cum", "Projects from Guangzhou, introduced (cumulative to April 2021)", "f002-020", "f002-021", "introduced"),
-    ("parks_2021", "Shaoguan parks, signed 2021", "f000-042", "f000-043", "signed"),
-    ("parks_2021_large", "  of which projects of 100 million yuan or more", "f000-044", "f000-046", "signed"),
-    ("city_2021", "Shaoguan city-wide, signed 2021", None, "f000-074", "signed"),
-    ("city_2021_landed", "Shaoguan city-wide, projects landed 2021 (investment completed)", "f000-077", "f000-078", "completed"),
-    ("parks_2021_fai", "Shaoguan parks, fixed-asset investment completed 2021", None, "f000-036", "completed"),
+    ("dongguan_2020", N_("Dongguan–Shaoguan co-construction, signed 2020"), "f002-017", "f002-018", "signed"),
+    ("guangzhou_cum", N_("Projects from Guangzhou, introduced (cumulative to April 2021)"), "f002-020", "f002-021", "introduced"),
+    ("parks_2021", N_("Shaoguan parks, signed 2021"), "f000-042", "f000-043", "signed"),
+    ("parks_2021_large", N_("  of which projects of 100 million yuan or more"), "f000-044", "f000-046", "signed"),
+    ("city_2021", N_("Shaoguan city-wide, signed 2021"), None, "f000-074", "signed"),
+    ("city_2021_landed", N_("Shaoguan city-wide, projects landed 2021 (investment completed)"), "f000-077", "f000-078", "completed"),
+    ("parks_2021_fai", N_("Shaoguan parks, fixed-asset investment completed 2021"), None, "f000-036", "completed"),
 ]
 
 
@@ -284,7 +295,7 @@ def flow_table(facts: pd.DataFrame) -> pd.DataFrame:
                      "fact_ids": [x for x in (pf, vf) if x]})
     t = pd.DataFrame(rows)
     allp, large = t.set_index("key").loc["parks_2021"], t.set_index("key").loc["parks_2021_large"]
-    small = {"key": "parks_2021_small", "label": "  of which projects under 100 million yuan (derived)",
+    small = {"key": "parks_2021_small", "label": N_("  of which projects under 100 million yuan (derived)"),
              "kind": "signed", "projects": allp["projects"] - large["projects"],
              "value_bn": allp["value_bn"] - large["value_bn"], "value_qualifier": "exactly",
              "period_end": allp["period_end"], "source_id": allp["source_id"],
@@ -310,38 +321,38 @@ def quoted_terms(text: str) -> list[str]:
 #: The transfer models the documents name: (model, table, row id that names it, term
 #: picker, what it claims (our words), facts attached with a short English description).
 MODELS = [
-    ("R&D in the Bay Area, production in Shaoguan", "partnerships", "p000-004", 0,
-     "Take over the processing and manufacturing stages of electronic components and terminals from the "
-     "Pearl River Delta; named investors Honggu, Amer International (正威), Huatian and Wanyang (s000).",
-     [("f000-015", "electronics cluster output, 2021"), ("f000-016", "its growth, 2021")]),
-    ("R&D plus production (Wujiang)", "measures", "m004-019", 0,
-     "Wujiang's version for biomedicine: take over manufacturing stages of Bay Area drug makers, "
-     "with an API park for their expansion projects (s004).", []),
-    ("Headquarters + base; leading firm + suppliers", "partnerships", "p000-005", slice(0, 2),
-     "Work with headquarters and leading firms of the Bay Area and Shenzhen so that production bases and "
-     "their suppliers locate in Shaoguan (s000); part of the 2021 investment drive.",
-     [("f000-074", "city-wide signed contract investment, 2021"),
-      ("f000-075", "of which projects above 100 million yuan, 2021")]),
-    ('"2+2" park pairing', "partnerships", "p002-007", 0,
-     "Dongguan's Songshan Lake and Yinping parks assist Shaoguan's High-tech Zone and Huanan "
-     "Equipment Park under the third round of Dongguan–Shaoguan assistance (s002).",
-     [("f002-017", "Dongguan–Shaoguan projects signed, 2020"), ("f002-018", "their investment, 2020"),
-      ("f000-076", "Huanan park investment per mu, growth 2021")]),
-    ('"1+N+1" grouping', "partnerships", "p002-006", 0,
-     "The assistance grouping model of the Dongguan–Shaoguan pairing moves to a new format; the article "
-     "does not say what the parts stand for (s002).", []),
-    ("Build on land acquisition (Dongguan practice)", "measures", "m003-049", 0,
-     "Land sold with an approved design so building starts on acquisition; copied from Dongguan in "
-     "Shaoguan's Huanan park (s000) and listed again by Qingcheng (s003).",
-     [("f000-060", "Huanan park projects started on acquisition, by mid-2022")]),
-    ("Market-run park operators (Wanyang, Honggu)", "measures", "m001-029", None,
-     "An enterprise group develops the park and runs investment promotion, management and services for "
-     "it (s001).",
-     [("f001-037", "Wanyang park (Wengyuan), planned investment at signing, 2021"),
-      ("f001-038", "Honggu Science City (Qujiang), firms to bring in"),
-      ("f001-039", "Honggu, investment to attract"),
-      ("f001-040", "Honggu, of which Fortune Global 500 firms"),
-      ("f001-041", "Honggu, of which China top-500 firms")]),
+    (N_("R&D in the Bay Area, production in Shaoguan"), "partnerships", "p000-004", 0,
+     N_("Take over the processing and manufacturing stages of electronic components and terminals from the "
+     "Pearl River Delta; named investors Honggu, Amer International (正威), Huatian and Wanyang (s000)."),
+     [("f000-015", N_("electronics cluster output, 2021")), ("f000-016", N_("its growth, 2021"))]),
+    (N_("R&D plus production (Wujiang)"), "measures", "m004-019", 0,
+     N_("Wujiang's version for biomedicine: take over manufacturing stages of Bay Area drug makers, "
+     "with an API park for their expansion projects (s004)."), []),
+    (N_("Headquarters + base; leading firm + suppliers"), "partnerships", "p000-005", slice(0, 2),
+     N_("Work with headquarters and leading firms of the Bay Area and Shenzhen so that production bases and "
+     "their suppliers locate in Shaoguan (s000); part of the 2021 investment drive."),
+     [("f000-074", N_("city-wide signed contract investment, 2021")),
+      ("f000-075", N_("of which projects above 100 million yuan, 2021"))]),
+    (N_('"2+2" park pairing'), "partnerships", "p002-007", 0,
+     N_("Dongguan's Songshan Lake and Yinping parks assist Shaoguan's High-tech Zone and Huanan "
+     "Equipment Park under the third round of Dongguan–Shaoguan assistance (s002)."),
+     [("f002-017", N_("Dongguan–Shaoguan projects signed, 2020")), ("f002-018", N_("their investment, 2020")),
+      ("f000-076", N_("Huanan park investment per mu, growth 2021"))]),
+    (N_('"1+N+1" grouping'), "partnerships", "p002-006", 0,
+     N_("The assistance grouping model of the Dongguan–Shaoguan pairing moves to a new format; the article "
+     "does not say what the parts stand for (s002)."), []),
+    (N_("Build on land acquisition (Dongguan practice)"), "measures", "m003-049", 0,
+     N_("Land sold with an approved design so building starts on acquisition; copied from Dongguan in "
+     "Shaoguan's Huanan park (s000) and listed again by Qingcheng (s003)."),
+     [("f000-060", N_("Huanan park projects started on acquisition, by mid-2022"))]),
+    (N_("Market-run park operators (Wanyang, Honggu)"), "measures", "m001-029", None,
+     N_("An enterprise group develops the park and runs investment promotion, management and services for "
+     "it (s001)."),
+     [("f001-037", N_("Wanyang park (Wengyuan), planned investment at signing, 2021")),
+      ("f001-038", N_("Honggu Science City (Qujiang), firms to bring in")),
+      ("f001-039", N_("Honggu, investment to attract")),
+      ("f001-040", N_("Honggu, of which Fortune Global 500 firms")),
+      ("f001-041", N_("Honggu, of which China top-500 firms"))]),
 ]
 
 
@@ -350,6 +361,15 @@ def format_fact(row: pd.Series) -> str:
     from .calc import words
 
     q = row["qualifier"]
+    if is_zh():  # as the documents print it: 亿元, 家, 个, with the status in brackets
+        if row["unit"] == "元":
+            text = words(float(row["value"]) / 1e8, q, "{:.1f}") + "亿元"
+        elif row["unit"] == "%":
+            text = words(float(row["value"]), q, "{:,.1f}") + "%"
+        else:
+            text = words(float(row["value"]), q, "{:,.0f}") + str(row["unit_reported"])
+        status = {"plan": "计划", "target": "目标", "estimate": "估计"}
+        return text + (f"（{status.get(row['status'], row['status'])}）" if row["status"] != "actual" else "")
     if row["unit"] == "元":
         text = words(bn(val(row)), q, "{:,.2f}") + " bn yuan"
     elif row["unit"] == "%":
@@ -365,7 +385,8 @@ def format_fact(row: pd.Series) -> str:
 
 
 def models_table(facts: pd.DataFrame, partnerships: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
-    """The models the documents name, with the term as printed, source, claim and figures attached."""
+    """The models the documents name, with the term as printed, source, claim and figures attached
+    (column names and text in the edition's language)."""
     tables = {"partnerships": partnerships.set_index("partnership_id"), "measures": measures.set_index("measure_id")}
     out = []
     for name, table, rid, pick, claim, figs in MODELS:
@@ -378,9 +399,10 @@ def models_table(facts: pd.DataFrame, partnerships: pd.DataFrame, measures: pd.D
             term = "; ".join(terms[pick])
         else:
             term = terms[pick]
-        figures = "; ".join(f"{desc}: {format_fact(fact(fid, facts))}" for fid, desc in figs) or "none given"
-        out.append({"Model": name, "Term as printed": term, "Source": f"{r['source_id']} {r['locator']}",
-                    "What it claims": claim, "Figures attached": figures,
+        figures = join([tr("{what}: {figure}", what=tr(desc), figure=format_fact(fact(fid, facts)))
+                        for fid, desc in figs], ";") or tr("none given")
+        out.append({tr("Model"): tr(name), tr("Term as printed"): term, tr("Source"): f"{r['source_id']} {r['locator']}",
+                    tr("What it claims"): tr(claim), tr("Figures attached"): figures,
                     "fact_ids": [fid for fid, _ in figs]})
     return pd.DataFrame(out)
 
@@ -476,15 +498,15 @@ def platforms_table(park_sectors: pd.DataFrame, partnerships: pd.DataFrame, enti
         d["partners"].add(short_name(r["partner_id"], entities))
         d["sources"].add(f"{r['source_id']} {r['locator']}")
     out = [{"side": s, "platform_id": pid, "Platform": short_name(pid, entities),
-            "Sectors (broad group)": "; ".join(sorted(d["groups"])) or "–",
-            "Delta partner": "; ".join(sorted(d["partners"])) or "–",
+            "Sectors (broad group)": join(sorted(tr(g) for g in d["groups"]), ";") or "–",
+            "Delta partner": join(sorted(d["partners"]), ";") or "–",
             "Sources": "; ".join(sorted(d["sources"]))}
            for (s, pid), d in rows.items()]
     t = pd.DataFrame(out)
     if compact:
         keys = ["side", "Sectors (broad group)", "Delta partner", "Sources"]
         t = (t.sort_values("Platform").groupby(keys, sort=False)
-             .agg(platform_id=("platform_id", "; ".join), Platform=("Platform", "; ".join))
+             .agg(platform_id=("platform_id", "; ".join), Platform=("Platform", lambda names: join(names, ";")))
              .reset_index()[["side", "platform_id", "Platform"] + keys[1:]])
     t["_o"] = t["side"].map({k: i for i, k in enumerate(sides)})
     return t.sort_values(["_o", "Platform"]).drop(columns="_o").reset_index(drop=True)
@@ -496,7 +518,7 @@ def partnership_rows(partnerships: pd.DataFrame, entities: pd.DataFrame) -> pd.D
     """partnerships.csv rows in the shape `rows_provenance` reads."""
     return pd.DataFrame({
         "id": partnerships["partnership_id"],
-        "what": [f"{short_name(a, entities)} → {short_name(b, entities)}: {FORM_LABELS[f]}"
+        "what": [f"{short_name(a, entities)} → {short_name(b, entities)}{tr(': ')}{tr(FORM_LABELS[f])}"
                  for a, b, f in zip(partnerships["partner_id"], partnerships["receiver_id"], partnerships["form"])],
         "source_id": partnerships["source_id"], "locator": partnerships["locator"], "quote": partnerships["quote"]})
 
@@ -512,10 +534,12 @@ def comparison_rows(wanted: pd.DataFrame, hits: pd.DataFrame, park_sectors: pd.D
     out = []
     for _, r in wanted.iterrows():
         src = ps.loc[r["row_id"]] if r["table"] == "park_sectors" else cs.loc[r["row_id"]]
-        out.append({"id": r["row_id"], "what": f"{sides[r['side']]['label']}: {short_name(r['sector_id'], entities)} ({r['group']})",
+        out.append({"id": r["row_id"], "what": tr("{side}: {sector} ({group})", side=tr(sides[r["side"]]["label"]),
+                                                  sector=short_name(r["sector_id"], entities), group=tr(r["group"])),
                     "source_id": src["source_id"], "locator": src["locator"], "quote": src["quote"]})
     for mid, g in hits.groupby("measure_id", sort=True):
         m = ms.loc[mid]
-        out.append({"id": mid, "what": f"{sides[g['side'].iloc[0]]['label']}: {'; '.join(g['mechanism'])}",
+        out.append({"id": mid, "what": tr("{side}: {mechanisms}", side=tr(sides[g["side"].iloc[0]]["label"]),
+                                          mechanisms=join([tr(m) for m in g["mechanism"]], ";")),
                     "source_id": m["source_id"], "locator": m["locator"], "quote": m["quote"]})
     return pd.DataFrame(out)

@@ -75,7 +75,10 @@ def glue(name: str, value, display: bool = False, *, how: str | None = None, fac
 
 def _derivation(value, how, facts, counts) -> dict | None:
     """{"facts", "keys", "expr", "how", "counts"} for a pasted value, or None if nothing is known."""
-    t = trace.traced(value)
+    # a value stated with `how` or `counts` is not matched by value to other numbers (a count
+    # of rows that equals some fact is not computed from it); a traced value keeps its trace
+    explicit = (how or counts) and not isinstance(value, (trace.Num, trace.Text))
+    t = None if explicit else trace.traced(value)
     num = t.of if isinstance(t, trace.Text) else t
     if isinstance(t, trace.Text) and t.how and not how:
         how = t.how

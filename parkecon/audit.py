@@ -199,7 +199,8 @@ def tier_rate(target_id: str, folder=None) -> RequiredRate:
     t, m = f.loc[target_id], BASELINE_MAP[target_id]
     b = f.loc[m.fact]
     year, why = target_year(target_id, t.period_end, t.period_basis)
-    return required_rate(float(t.value), t.qualifier, float(b.value), b.qualifier, _year(b.period_end), year,
+    return required_rate(Num.of_fact(target_id, float(t.value)), t.qualifier, Num.of_fact(m.fact, float(b.value)),
+                         b.qualifier, _year(b.period_end), year,
                          base_covers_target=m.covers_target, year_read=why)
 
 

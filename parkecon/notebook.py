@@ -74,11 +74,12 @@ def glue(name: str, value, display: bool = False, *, how: str | None = None, fac
 
 
 def _derivation(value, how, facts, counts) -> dict | None:
-    """{"facts", "keys", "expr", "how", "counts"} for a pasted value, or None if nothing is known."""
-    # a value stated with `how` or `counts` is not matched by value to other numbers (a count
-    # of rows that equals some fact is not computed from it); a traced value keeps its trace
-    explicit = (how or counts) and not isinstance(value, (trace.Num, trace.Text))
-    t = None if explicit else trace.traced(value)
+    """{"facts", "keys", "expr", "how", "counts"} for a pasted value, or None if nothing is known.
+
+    What the author states (how, facts, counts) about a plain number is not mixed with a guess:
+    a plain number is matched to remembered values only where nothing is stated."""
+    stated = bool(how or facts or counts)
+    t = trace.traced(value) if not stated or isinstance(value, (trace.Num, trace.Text)) else None
     num = t.of if isinstance(t, trace.Text) else t
     if isinstance(t, trace.Text) and t.how and not how:
         how = t.how
@@ -93,7 +94,7 @@ def _derivation(value, how, facts, counts) -> dict | None:
         if keys:
             out["keys"] = keys
         if expr[0] != "const":
-            out["expr"] = trace.describe(expr, _fact_label)
+            out["expr"] = trace.describe(expr, _labeller(trace.inputs(expr)[0]))
     if ids:
         out["facts"] = ids
     if how:
@@ -103,15 +104,25 @@ def _derivation(value, how, facts, counts) -> dict | None:
     return out or None
 
 
-def _fact_label(fact_id: str) -> str:
+def _fact_label(fact_id: str, with_entity: bool = False) -> str:
+    """A fact named in a computation: its indicator and year ("Industrial value added 2021"),
+    and its entity too where two facts of the computation would otherwise read alike."""
     from .i18n import is_zh
     from .provenance import fact
 
     r = fact(fact_id)
     year = "" if r.get("period_basis") == "unknown" else r["period_end"].year
     if is_zh():
-        return f"{year}年{r['indicator_zh']}" if year else str(r["indicator_zh"])
-    return f"{r['indicator_en']} {year}".strip()
+        label = f"{year}年{r['indicator_zh']}" if year else str(r["indicator_zh"])
+        return f"{r['entity_zh']}{label}" if with_entity else label
+    label = f"{r['indicator_en']} {year}".strip()
+    return f"{label}, {r['entity_en']}" if with_entity else label
+
+
+def _labeller(fact_ids):
+    plain = {fid: _fact_label(fid) for fid in fact_ids}
+    alike = {fid for fid in fact_ids if list(plain.values()).count(plain[fid]) > 1}
+    return lambda fid: _fact_label(fid, with_entity=fid in alike)
 
 
 # Chinese prints large numbers in 亿 (10^8) and 万 (10^4), not billions and millions. A pasted

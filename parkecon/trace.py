@@ -149,7 +149,7 @@ def lookup(value, cell: int | None = None) -> Num | None:
         return None
     small = v.is_integer() and abs(v) < SMALL
     here = cell if cell is not None else _cell()
-    for step in _UNIT_STEPS:
+    for step in _UNIT_STEPS[:1] if small else _UNIT_STEPS:   # a count is not 3,000 in thousands
         hits = _REGISTRY.get(_key(v * step))
         if not hits:
             continue
@@ -173,8 +173,13 @@ def _rescaled(expr, step: float):
 
 
 def as_num(value):
-    """`value` as a Num when it is one or equals one made earlier; else unchanged."""
+    """`value` as a Num when it is one or equals one made earlier; else unchanged.
+
+    A unit scale (1e9) or a whole number below 10,000 (1, 100, a number of years) in a
+    computation is a constant written in the code, never taken for a remembered value."""
     if isinstance(value, Num) or isinstance(value, bool):
+        return value
+    if _is_constant(value):
         return value
     hit = lookup(value)
     if hit is not None:
@@ -182,9 +187,20 @@ def as_num(value):
     return value
 
 
+def _is_constant(value) -> bool:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return False
+    return v in _SCALES or (v.is_integer() and abs(v) < SMALL)
+
+
 def traced(value) -> "Num | Text | None":
     """The traced form of a value about to be pasted, or None when nothing is known."""
     if isinstance(value, Text):
+        if value.of is not None and not isinstance(value.of, Num):
+            hit = lookup(value.of)
+            value = Text(str(value), hit, value.how)
         return value if (value.of is not None or value.how) else None
     if isinstance(value, Num):
         return value

@@ -46,6 +46,28 @@
     button.addEventListener("click", function () { close(true); });
     card.appendChild(button);
     card.appendChild(body);
+    // the facts the number reads, as rows of the page's facts table
+    var ids = (entry.getAttribute("data-facts") || "").split(" ").filter(Boolean);
+    var head = document.querySelector("table.pe-facts thead");
+    if (ids.length && head) {
+      var table = document.createElement("table");
+      table.className = "pe-facts";
+      table.appendChild(head.cloneNode(true));
+      var tbody = document.createElement("tbody");
+      ids.forEach(function (id) {
+        var row = document.getElementById("pe-fact-" + id);
+        if (row) {
+          var copy = row.cloneNode(true);
+          copy.removeAttribute("id");
+          tbody.appendChild(copy);
+        }
+      });
+      table.appendChild(tbody);
+      var wrap = document.createElement("div");
+      wrap.className = "pe-table-wrap";
+      wrap.appendChild(table);
+      card.appendChild(wrap);
+    }
     document.body.appendChild(card);
     if (window.innerWidth < 640) {
       card.classList.add("pe-card-sheet");

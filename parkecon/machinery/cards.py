@@ -34,14 +34,14 @@ TEXT = {
            "computed": "Computed as", "builds": "Builds on", "counts": "Counts", "facts": "Facts read",
            "fact": "fact", "what": "what", "printed": "as printed", "source": "source, section",
            "quote": "quote", "close": "Close", "card": "Where this number comes from",
-           "value": "Value", "gloss": "in English"},
+           "value": "Value", "gloss": "in English", "facts_title": "Facts these numbers read"},
     "zh": {"title": "本页数字的来源",
            "intro": "本页正文中在构建时计算得出的每个数字都链接到这里：它由哪些数据算出、如何计算，以及每条数据在原文中的引文。"
                     "点击数据编号可在数据浏览页中查看。",
            "computed": "计算方式", "builds": "依据的数值", "counts": "计数对象", "facts": "所用数据",
            "fact": "编号", "what": "内容", "printed": "原文数值", "source": "来源、位置",
            "quote": "引文", "close": "关闭", "card": "这个数字从何而来",
-           "value": "数值", "gloss": "英文释义"},
+           "value": "数值", "gloss": "英文释义", "facts_title": "上述数字所用的数据"},
 }
 
 
@@ -129,7 +129,8 @@ def _facts_table():
     return facts().set_index("fact_id")
 
 
-def _fact_rows(app, fact_ids, docname, t, lang) -> str:
+def _fact_table(app, fact_ids, docname, t, lang) -> str:
+    """The facts the page's numbers read, one row each (id="pe-fact-<id>"); entries link to rows."""
     f = _facts_table()
     explorer = EXPLORER in app.env.all_docs
     rows = []
@@ -156,18 +157,20 @@ def _fact_rows(app, fact_ids, docname, t, lang) -> str:
         if lang == "en" and isinstance(r.get("quote_en"), str) and r["quote_en"].strip():
             gloss = f'<br><span class="pe-gloss">{t["gloss"]}: {html.escape(r["quote_en"])}</span>'
         rows.append(
-            f"<tr><td>{ident}</td><td>{html.escape(what)}</td><td>{html.escape(printed)}</td>"
+            f'<tr id="pe-fact-{fid}"><td>{ident}</td><td>{html.escape(what)}</td><td>{html.escape(printed)}</td>'
             f"<td>{html.escape(str(r['source_id']))}, {html.escape(str(r['locator']))}</td>"
             f'<td><span lang="zh-Hans">{html.escape(str(r["quote"]))}</span>{gloss}</td></tr>')
     if not rows:
         return ""
-    return (f'<div class="pe-table-wrap"><table class="pe-facts"><thead><tr><th>{t["fact"]}</th><th>{t["what"]}</th>'
-            f'<th>{t["printed"]}</th><th>{t["source"]}</th><th>{t["quote"]}</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+    return (f'<h3 id="pe-facts-title">{t["facts_title"]}</h3>'
+            f'<div class="pe-table-wrap"><table class="pe-facts" aria-labelledby="pe-facts-title"><thead><tr>'
+            f'<th>{t["fact"]}</th><th>{t["what"]}</th><th>{t["printed"]}</th><th>{t["source"]}</th>'
+            f'<th>{t["quote"]}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _entry(app, docname, key, shown, d, values, on_page, t, lang) -> str:
-    parts = [f'<div class="pe-drv" id="pe-drv-{key}" role="group" aria-labelledby="pe-drv-{key}-h">',
+    facts = " ".join(d.get("facts", []))
+    parts = [f'<div class="pe-drv" id="pe-drv-{key}" data-facts="{facts}" role="group" aria-labelledby="pe-drv-{key}-h">',
              f'<p class="pe-drv-head" id="pe-drv-{key}-h"><strong class="pe-drv-value">{html.escape(shown)}</strong> '
              f'<code class="pe-drv-key">{key}</code></p>']
     if d.get("counts"):
@@ -183,9 +186,9 @@ def _entry(app, docname, key, shown, d, values, on_page, t, lang) -> str:
             label = f"<code>{k}</code> = {html.escape(values.get(k, ''))}"
             items.append(f'<a href="#pe-drv-{k}">{label}</a>' if k in on_page else label)
         parts.append(f'<p><span class="pe-label">{t["builds"]}:</span> ' + "; ".join(items) + "</p>")
-    table = _fact_rows(app, d.get("facts", []), docname, t, lang)
-    if table:
-        parts.append(f'<p class="pe-label">{t["facts"]}:</p>' + table)
+    if d.get("facts"):
+        links = ", ".join(f'<a href="#pe-fact-{fid}"><code>{fid}</code></a>' for fid in d["facts"])
+        parts.append(f'<p><span class="pe-label">{t["facts"]}:</span> {links}</p>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -210,6 +213,8 @@ def _cards(app, doctree, docname) -> None:
         node += ref
     on_page = set(entries)
     body = "".join(_entry(app, docname, k, shown, d, values, on_page, t, lang) for k, (shown, d) in entries.items())
+    used = list(dict.fromkeys(fid for _, d in entries.values() for fid in d.get("facts", [])))
+    body += _fact_table(app, used, docname, t, lang)
     section = (f'<section class="pe-derivations" aria-labelledby="pe-derivations-title">'
                f'<h2 id="pe-derivations-title">{t["title"]}</h2><p>{t["intro"]}</p>{body}'
                f'<template id="pe-card-text" data-close="{t["close"]}" data-title="{t["card"]}"></template></section>')

@@ -36,6 +36,7 @@ from .calc import LOWER_BOUNDS, QUALIFIER_SIGN, UPPER_BOUNDS, YI, cagr, label, w
 from .data import load
 from .provenance import facts as _facts
 from .provenance import fact, value
+from .trace import Num, Text, as_num
 
 
 QUALIFIER_GROUP = {
@@ -173,7 +174,7 @@ class RequiredRate:
         year; the book reads 2025)'."""
         s = tr("{rate} from {start} to {end}", rate=self.words(decimals), start=self.from_year, end=self.to_year)
         s += tr(", either way") if self.direction == "either way" else ""
-        return s + (tr(" ({why})", why=tr(self.year_read)) if self.year_read else "")
+        return Text(s + (tr(" ({why})", why=tr(self.year_read)) if self.year_read else ""), of=as_num(self.rate))
 
 
 def required_rate(target_value: float, target_q: str, base_value: float, base_q: str, from_year: int, to_year: int,
@@ -203,7 +204,8 @@ def tier_rate(target_id: str, folder=None) -> RequiredRate:
     t, m = f.loc[target_id], BASELINE_MAP[target_id]
     b = f.loc[m.fact]
     year, why = target_year(target_id, t.period_end, t.period_basis)
-    return required_rate(float(t.value), t.qualifier, float(b.value), b.qualifier, _year(b.period_end), year,
+    return required_rate(Num.of_fact(target_id, float(t.value)), t.qualifier, Num.of_fact(m.fact, float(b.value)),
+                         b.qualifier, _year(b.period_end), year,
                          base_covers_target=m.covers_target, year_read=why)
 
 
@@ -277,6 +279,7 @@ def targets(folder=None) -> pd.DataFrame:
     tg = f[f["status"].isin(["target", "plan"])].sort_values("fact_id")
     rows = []
     for t in tg.itertuples(index=False):
+        tv = Num.of_fact(t.fact_id, float(t.value))   # rates computed from it say which facts they read
         r = {
             "fact_id": t.fact_id, "source_id": t.source_id, "status": t.status,
             "entity_en": t.entity_en, "indicator_en": t.indicator_en, "measure": t.measure,
@@ -315,14 +318,15 @@ def targets(folder=None) -> pd.DataFrame:
             years = int(t.year) - _year(base.period_end)
             r.update(basis=basis, base_fact=base.name, base=display_value(base.value_reported, base.unit_reported, base.qualifier, base.indicator_en),
                      base_year=_year(base.period_end), base_source=base.source_id, years=years)
-            rr = required_rate(float(t.value), t.qualifier, float(base.value), base.qualifier, _year(base.period_end),
+            rr = required_rate(tv, t.qualifier, Num.of_fact(base.name, float(base.value)), base.qualifier,
+                               _year(base.period_end),
                                int(t.year), share=t.measure == "share", base_covers_target=covers, year_read=t.year_read)
             r.update(rate=rr.rate, rate_unit=rr.unit, rate_sign=rr.sign, direction=rr.direction, required=rr)
             if r["latest_fact"] not in (None, base.name):
                 last = by_id.loc[r["latest_fact"]]
                 ly = int(t.year) - _year(last.period_end)
                 if ly > 0:
-                    rl = required_rate(float(t.value), t.qualifier, float(last.value), last.qualifier,
+                    rl = required_rate(tv, t.qualifier, Num.of_fact(last.name, float(last.value)), last.qualifier,
                                        _year(last.period_end), int(t.year), share=t.measure == "share")
                     r["rate_latest"] = rl.rate
                     r["required_latest"] = rl
@@ -333,10 +337,10 @@ def targets(folder=None) -> pd.DataFrame:
             years = int(t.year) - int(t.base_period)
             r.update(years=years, base_year=int(t.base_period), rate_unit="%/yr")
             if t.fact_id in CUMULATIVE_RATE:
-                r.update(basis="cumulative rate", rate=((1 + t.value / 100) ** (1 / years) - 1) * 100,
+                r.update(basis="cumulative rate", rate=((1 + tv / 100) ** (1 / years) - 1) * 100,
                          mapping=CUMULATIVE_RATE[t.fact_id])
             else:
-                r.update(basis="stated rate", rate=float(t.value))
+                r.update(basis="stated rate", rate=tv)
             r["rate_sign"] = _sign(t.qualifier)
             past = same
             if t.fact_id in PAST_RATE_MAP:
@@ -350,12 +354,12 @@ def targets(folder=None) -> pd.DataFrame:
         elif t.unit_reported == "番":
             years = int(t.year) - int(t.base_period)
             r.update(basis="doubling", years=years, base_year=int(t.base_period), rate_unit="%/yr",
-                     rate=(2 ** (t.value / years) - 1) * 100, rate_sign=_sign(t.qualifier))
+                     rate=(2 ** (tv / years) - 1) * 100, rate_sign=_sign(t.qualifier))
         elif t.fact_id in STATED_RATE:
             g = by_id.loc[STATED_RATE[t.fact_id]]
             years = int(t.year) - int(g.base_period)
             implied = t.value / (1 + g.value / 100) ** years
-            r.update(basis="stated rate", years=years, base_year=int(g.base_period), rate=float(g.value),
+            r.update(basis="stated rate", years=years, base_year=int(g.base_period), rate=Num.of_fact(g.name, float(g.value)),
                      rate_unit="%/yr", rate_sign=_sign(g.qualifier),
                      base=tr("none given ({value} implied)", value=display_value(implied / YI, "亿元", "about")),
                      mapping=f"rate stated by {STATED_RATE[t.fact_id]}; the {int(g.base_period)} level is not given")
@@ -367,7 +371,8 @@ def targets(folder=None) -> pd.DataFrame:
                 r.update(basis="between targets", base_fact=e.fact_id,
                          base=display_value(e.value_reported, e.unit_reported, e.qualifier, e.indicator_en) + tr(" (target)"),
                          base_year=int(e.year), base_source=e.source_id, years=years,
-                         rate=cagr(e.value, t.value, years), rate_unit="%/yr", rate_sign=_sign(t.qualifier, e.qualifier))
+                         rate=cagr(Num.of_fact(e.fact_id, float(e.value)), tv, years), rate_unit="%/yr",
+                         rate_sign=_sign(t.qualifier, e.qualifier))
         if not math.isnan(r["rate"]):
             if r.get("required") is None:
                 d = {"?": "either way"}.get(r["rate_sign"]) or next(

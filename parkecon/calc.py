@@ -24,12 +24,12 @@ def cagr(start: float, end: float, years: float) -> float:
     """Compound annual growth rate in per cent from start to end over `years` years."""
     if start <= 0 or years <= 0:
         raise ValueError("cagr needs a positive start value and a positive number of years")
-    return ((as_num(end) / as_num(start)) ** (1 / as_num(years)) - 1) * 100
+    return ((as_num(end) / as_num(start)) ** (1 / years) - 1) * 100
 
 
 def compound(start: float, growth_pct: float, years: float) -> float:
     """start grown at growth_pct per year for `years` years."""
-    return as_num(start) * (1 + as_num(growth_pct) / 100) ** as_num(years)
+    return as_num(start) * (1 + as_num(growth_pct) / 100) ** years
 
 
 QUALIFIER_SIGN = {"exactly": "", "about": "≈", "nearly": "≈", "more_than": ">", "at_least": "≥",

@@ -68,7 +68,9 @@ class Num(float):
     def _op(self, other, op, reflected=False):
         if not isinstance(other, numbers.Real) or isinstance(other, bool):
             return NotImplemented
-        o = as_num(other)
+        # a plain number in an expression is a constant (1 + g / 100, ** (1 / 5), ÷ 10^8), never
+        # a fact that happens to have the same value
+        o = other
         a, b = (o, self) if reflected else (self, o)
         fa, fb = float(a), float(b)
         result = {"+": lambda: fa + fb, "-": lambda: fa - fb, "*": lambda: fa * fb,

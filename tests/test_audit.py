@@ -396,3 +396,31 @@ def test_chapter_table_and_tally_read_the_registry(built_book):
     flagged = int(audit.discrepancies()["problem"].notna().sum())
     assert f"Of {n_checks} checks" in text
     assert f"{flagged} flag a problem" in text and f"these are {n_problems} distinct problems" in text
+
+
+# ------------------------------------------------------------------ derivations of the chapter's numbers
+
+def test_computed_values_name_only_the_facts_they_are_computed_from():
+    """A constant in the arithmetic (÷ 10^8, 1 + g / 100, ** (1 / 5)) is not taken for a fact that
+    happens to have the same value: f000-006 (100 亿元) is not the 亿 of a conversion."""
+    import parkecon as pe
+
+    assert pe.value("f000-006") == 100 * 1e8
+    w = audit.wujiang()
+    assert w["levels"]["secondary_va"].facts == ("f004-001",)
+    assert set(w["rates_target"]["firms"].facts) == {"f004-035", "f004-006"}
+    assert set(w["implied_output_2020"].facts) == {"f004-032", "f004-033"}
+    tier = audit.targets().set_index("fact_id").loc["f001-046", "required"]
+    assert set(tier.rate.facts) == {"f001-046", "f000-020"}
+    assert tier.statement().of.facts == tier.rate.facts
+    assert set(tier.multiple.facts) == {"f001-046", "f000-020"}
+
+
+def test_a_number_pasted_with_how_or_counts_is_not_matched_by_value():
+    """0.45 equals Wujiang's R&D intensity target, but a number described as a parameter does not read it."""
+    import parkecon as pe
+    from parkecon import notebook
+
+    assert pe.value("f004-037") == 0.45
+    assert notebook._derivation(0.45, "a parameter of the book", None, None) == {"how": "a parameter of the book"}
+    assert notebook._derivation(0.45, None, None, None)["facts"] == ["f004-037"]

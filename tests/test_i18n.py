@@ -25,7 +25,7 @@ def code_sources() -> dict[str, str]:
     """{where: Python source} of the package and of every code cell of the chapters."""
     out = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8")
            for p in sorted((ROOT / "parkecon").rglob("*.py"))}
-    for md in sorted((ROOT / "notebooks").glob("*.md")):
+    for md in sorted((ROOT / "notebooks").glob("*.md")) + sorted((ROOT / "book").glob("*.md")):
         text = md.read_text(encoding="utf-8")
         for k, m in enumerate(CELL.finditer(text)):
             body = m.group(1)

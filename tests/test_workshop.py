@@ -246,9 +246,11 @@ MYST_LEFTOVERS = ["{glue", "{numref", "{doc", "{exercise", "{solution", ":label:
 
 
 def pasted(html: str) -> list[str]:
-    """The text of every pasted value on a page (a Chinese value is wrapped in a lang span)."""
+    """The text of every pasted value on a page (a Chinese value is wrapped in a lang span, a value
+    with a derivation in a link to it)."""
+    inner = r'(?:[^<]|<span lang="[^"]+">[^<]*</span>)*'
     return [re.sub(r"<[^>]+>", "", v)
-            for v in re.findall(r'<span class="pasted-text">((?:[^<]|<span lang="[^"]+">[^<]*</span>)*)</span>', html)]
+            for v in re.findall(rf'<span class="pasted-text">((?:{inner}|<a [^>]*>{inner}</a>)*)</span>', html)]
 
 
 @pytest.mark.parametrize("folder", ["notebooks", "full"])

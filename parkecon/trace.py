@@ -82,6 +82,12 @@ class Num(float):
             return Num(result, _expr(a), _facts(a))
         if op == "*" and isinstance(a, float) and not isinstance(a, Num) and fa in _SCALES:
             return Num(result, _expr(b), _facts(b))
+        # adding 0 (sum() starts from it) or multiplying by 1 leaves the expression as it was
+        plain_a, plain_b = not isinstance(a, Num), not isinstance(b, Num)
+        if (op == "+" and plain_a and fa == 0) or (op == "*" and plain_a and fa == 1):
+            return Num(result, _expr(b), _facts(b))
+        if (op in "+-" and plain_b and fb == 0) or (op in "*/" and plain_b and fb == 1):
+            return Num(result, _expr(a), _facts(a))
         return Num(result, (op, _expr(a), _expr(b)), _facts(a) + _facts(b))
 
     def __add__(self, o): return self._op(o, "+")
@@ -221,6 +227,8 @@ def describe(expr, label=lambda fid: fid, top: bool = True) -> str:
         return f"{{{expr[1]}}}"
     if kind == "const":
         v = expr[1]
+        if 0 < abs(v) < 1 and abs(1 / v - round(1 / v)) < 1e-9:   # an exponent 1 / n
+            return f"(1/{round(1 / v)})"
         return f"{v:g}" if abs(v) < 1e6 else f"{v:.4g}"
     if kind == "neg":
         inner = describe(expr[1], label, False)

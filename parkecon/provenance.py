@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .data import fingerprint, load
+from .explorer import explorer_href
 from .paths import data_dir
 
 
@@ -80,7 +81,8 @@ def _when(r) -> str:
 
 
 def provenance(fact_ids, title: str = "Sources of this figure", folder=None):
-    """A collapsed HTML table listing the facts used, with source, locator and quote."""
+    """A collapsed HTML table listing the facts used, with source, locator and quote; each
+    fact's id links to its entry in the facts explorer (book/facts.md)."""
     from IPython.display import HTML
 
     f = facts(folder)
@@ -94,7 +96,8 @@ def provenance(fact_ids, title: str = "Sources of this figure", folder=None):
         qual = "" if r["qualifier"] == "exactly" else f" ({str(r['qualifier']).replace('_', ' ')})"
         cells.append(
             "<tr>"
-            f"<td><code>{fid}</code></td>"
+            f'<td><a class="fact-link" href="{html.escape(explorer_href(fid))}" title="This fact in the facts explorer">'
+            f"<code>{fid}</code></a></td>"
             f"<td>{html.escape(str(r['entity_en']))}: {html.escape(str(r['indicator_en']))}, {_when(r)}"
             f"{' (' + str(r['status']) + ')' if r['status'] != 'actual' else ''}</td>"
             f"<td>{html.escape(str(r['value_reported']).removesuffix('.0'))} {html.escape(str(r['unit_reported']))}{qual}</td>"

@@ -121,6 +121,7 @@ def open_explorer(browser, site_url, query: str = "", javascript: bool = True, *
     page = ctx.new_page()
     requests = []
     page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: requests.append(f"error: {e}"))
     page.goto(f"{site_url}/{PAGE}{query}", wait_until="load")
     if javascript:
         page.wait_for_selector("#fx-q", timeout=60_000)
@@ -161,7 +162,8 @@ def test_search_and_filters_keep_exactly_the_matching_facts(browser, site_url, b
     assert len(shown_ids(page)) == len(rows)
     # nothing was fetched from anywhere but the site itself
     host = urlparse(site_url).netloc
-    assert {urlparse(u).netloc for u in requests if not u.startswith("data:")} == {host}
+    assert [u for u in requests if u.startswith("error:")] == [], "JavaScript errors on the page"
+    assert {urlparse(u).netloc for u in requests if not u.startswith(("data:", "error:"))} == {host}
     ctx.close()
 
 

@@ -227,7 +227,7 @@ def write_xlsx(folder: Path, path: Path, meta: dict) -> None:
         r += 1
     r += 1
     ws.write_string(r, 0, "Sources", title_fmt); r += 1
-    src_cols = ["source_id", "issuer_en", "issuer_zh", "title_en", "title_zh", "date", "kind"]
+    src_cols = ["source_id", "issuer_en", "issuer_zh", "title_en", "title_zh", "date", "date_precision", "kind"]
     src_res = next(x for x in res_list if x["name"] == "sources")
     src_idx = [name for name, _ in _fields(src_res)]
     for c, name in enumerate(src_cols):

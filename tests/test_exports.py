@@ -179,6 +179,8 @@ def test_readme_sheet_gives_licence_sources_and_every_field(written):
             assert (res["name"], f["name"]) in described, f"README lacks {res['name']}.{f['name']}"
             assert (described[(res["name"], f["name"])] or "") == f.get("description", "")
     assert "YYYY-MM-DD" in text, "the README does not say how dates are stored"
+    # a source's date is given with its precision (s003 is dated to the year only)
+    assert any(v == "date_precision" for _, v in cells.values())
 
 
 # ------------------------------------------------------------------ the database

@@ -3,7 +3,6 @@ a phone layout without sideways scrolling, and provenance links that land on the
 from __future__ import annotations
 
 import csv
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlparse

@@ -288,10 +288,10 @@ def test_files_are_written_only_when_the_data_change(tmp_path):
 # ------------------------------------------------------------------ in the site
 
 @pytest.mark.build
-def test_site_offers_both_files_and_the_data_pages_link_them(built_book):
+def test_site_offers_both_files_and_the_data_pages_link_them(built_book, tmp_path):
     for name in exports.FILES:
         assert (built_book / "data" / name).is_file()
-    fresh = exports.write_to_temp(DATA, version=datafiles_version(), site=site_url(), author=book_author())
+    fresh = exports.write(DATA, tmp_path, version=datafiles_version(), site=site_url(), author=book_author())
     for p in fresh:
         assert (built_book / "data" / p.name).read_bytes() == p.read_bytes(), f"the site's {p.name} is stale"
     for page in ["book/sources.html", "book/data-dictionary.html", "book/intro.html"]:

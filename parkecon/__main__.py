@@ -1,4 +1,4 @@
-"""Command line: `python -m parkecon validate [DATA_DIR]`."""
+"""Command line: `python -m parkecon validate [DATA_DIR]`; `python -m parkecon export OUT_DIR [DATA_DIR]`."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +14,16 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     v = sub.add_parser("validate", help="check the curated data; never writes to it")
     v.add_argument("folder", nargs="?", default=None, help="data folder (default: the book's data/)")
+    e = sub.add_parser("export", help="write the Excel workbook and the SQLite database of the data into a folder")
+    e.add_argument("out", help="folder to write parkecon-data.xlsx and parkecon-data.sqlite into")
+    e.add_argument("folder", nargs="?", default=None, help="data folder (default: the book's data/)")
     args = ap.parse_args(argv)
+    if args.cmd == "export":
+        from .exports import write
+
+        for path in write(Path(args.folder) if args.folder else data_dir(), Path(args.out)):
+            print(f"{path} ({path.stat().st_size:,} bytes)")
+        return 0
     if args.cmd == "validate":
         folder = Path(args.folder) if args.folder else data_dir()
         problems = validate(folder)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .data import fingerprint, load
 from .i18n import N_, is_zh, tr
+from .explorer import explorer_href
 from .paths import data_dir
 from .trace import Num
 
@@ -104,7 +105,8 @@ def _qualifier_note(q: str) -> str:
 
 def provenance(fact_ids, title: str | None = None, folder=None):
     """A collapsed HTML table listing the facts used, with source, locator and quote.
-    `title` defaults to 'Sources of this figure' in the edition's language."""
+    `title` defaults to 'Sources of this figure' in the edition's language. Each fact's id
+    links to its entry in the facts explorer (book/facts.md)."""
     from IPython.display import HTML
 
     title = tr("Sources of this figure") if title is None else title
@@ -127,7 +129,8 @@ def provenance(fact_ids, title: str | None = None, folder=None):
             what = f"{html.escape(str(r['entity_en']))}: {html.escape(str(r['indicator_en']))}, {_when(r)}{status}"
         cells.append(
             "<tr>"
-            f"<td><code>{fid}</code></td>"
+            f'<td><a class="fact-link" href="{html.escape(explorer_href(fid))}" title="{html.escape(tr("This fact in the facts explorer"))}">'
+            f"<code>{fid}</code></a></td>"
             f"<td>{what}</td>"
             f"<td>{html.escape(str(r['value_reported']).removesuffix('.0'))} {html.escape(str(r['unit_reported']))}{qual}</td>"
             f"<td>{html.escape(str(r['source_id']))}, {html.escape(str(r['locator']))}</td>"

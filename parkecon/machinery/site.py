@@ -230,7 +230,54 @@ def register_author_year_style() -> str:
     return "plain_author_year"
 
 
+def _exercise_titles_transform():
+    """Exercise titles as messages of the page catalogues (sphinx-exercise builds them without
+    source information, so gettext would neither extract nor translate them): a title's text
+    becomes its message, before Sphinx's own translation transform (priority 20) runs."""
+    from docutils import nodes
+    from sphinx.transforms import SphinxTransform
+
+    class ExerciseTitlesAreMessages(SphinxTransform):
+        default_priority = 10
+
+        def apply(self, **kwargs):
+            try:
+                from sphinx_exercise.nodes import exercise_subtitle
+            except ImportError:  # pragma: no cover
+                return
+            for node in self.document.findall(exercise_subtitle):
+                holder = node.parent
+                while holder is not None and not holder.line:
+                    holder = holder.parent
+                node.source = node.source or self.document["source"]
+                node.line = node.line or (holder.line if holder is not None else 1)
+                node.rawsource = node.astext()
+                node["translatable"] = True
+                for child in node.findall(nodes.Element):
+                    child.source = child.source or node.source
+
+    return ExerciseTitlesAreMessages
+
+
+def _extract_exercise_titles(app, doctree, docname) -> None:
+    """Give the message catalogues the exercise titles. sphinx-exercise rewrites a title after
+    reading (its number and link), so the gettext builder, which extracts from the written
+    doctree, never sees them: take them from the doctree as read."""
+    if app.builder.name != "gettext":
+        return
+    from sphinx.builders.gettext import docname_to_domain
+    from sphinx_exercise.nodes import exercise_subtitle
+
+    catalog = app.builder.catalogs[docname_to_domain(docname, app.config.gettext_compact)]
+    for node in app.env.get_doctree(docname).findall(exercise_subtitle):
+        if node.get("translatable") and node.rawsource:
+            node.uid = ""
+            catalog.add(node.rawsource, node)
+
+
 def setup(app):
+    app.add_transform(_exercise_titles_transform())
+    app.connect("doctree-resolved", _extract_exercise_titles)
     register_author_year_style()
     app.add_search_language(chinese_search_language())
     app.connect("config-inited", _config_inited)

@@ -98,7 +98,7 @@ def _config_inited(app, config) -> None:
     src = Path(app.srcdir)
     # the dictionary lives in the build folder; its path is the same on every build here,
     # so the saved environment never sees a changed setting
-    path = Path(app.outdir).parent / SEARCH_DICT
+    path = Path(app.doctreedir).parent / SEARCH_DICT
     app._parkecon_dict_changed = write_search_dict(src / "data", path)
     config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
     repo = (config.html_theme_options or {}).get("repository_url", "")

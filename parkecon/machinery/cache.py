@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from .kernel_reads import dir_digest, file_digest
@@ -25,6 +26,7 @@ ENV_KEY = "parkecon_environment"  # in a cache record's `data`: environment_key(
 LANG_KEY = "parkecon_lang"        # in a cache record's `data`: PARKECON_LANG of the kernel ("en", "zh")
 
 
+@lru_cache(maxsize=1)  # one value per process: both editions' builds run in one (editions.py)
 def environment_key() -> str:
     """SHA-256 over the Python version and every installed distribution with its version.
 

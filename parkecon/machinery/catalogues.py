@@ -87,6 +87,16 @@ def update(pot_dir: Path, locale_dirs: Path) -> list[str]:
     return changed
 
 
+def fingerprint(locale_dirs: Path) -> str:
+    """A digest of every catalogue's bytes (did an update change any?)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for po in sorted(catalogue_dir(locale_dirs).rglob("*.po")):
+        h.update(str(po.relative_to(locale_dirs)).encode() + b"\0" + po.read_bytes())
+    return h.hexdigest()
+
+
 def problems(locale_dirs: Path, pages: set[str] | None = None) -> list[Problem]:
     """Every message without a usable translation, page by page (only `pages` if given)."""
     out_dir = catalogue_dir(locale_dirs)

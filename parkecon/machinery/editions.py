@@ -177,51 +177,132 @@ def sphinx_build(root: Path, ed: Edition, builder: str = "html") -> int:
     return result if isinstance(result, int) else 1
 
 
-def extract_and_gate(root: Path, eds: dict[str, Edition], log=print) -> list:
-    """Messages of the English pages into the catalogues, then the problems that stop the Chinese build."""
+def english_digest(root: Path, eds: dict[str, Edition]) -> str:
+    """What the message templates are made from: the English doctrees (rewritten whenever
+    Sphinx reads a page again), the configuration, the toc and the book's templates."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted(eds["en"].doctrees.rglob("*.doctree")):
+        st = p.stat()
+        h.update(f"{p.relative_to(eds['en'].doctrees)} {st.st_mtime_ns} {st.st_size}\n".encode())
+    for p in [root / "_config.yml", root / "_toc.yml", *sorted((root / "book" / "_templates").glob("*"))]:
+        if p.is_file():
+            h.update(p.name.encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+def extract_and_gate(root: Path, eds: dict[str, Edition], log=print, force: bool = False) -> list:
+    """Messages of the English pages into the catalogues, then the problems that stop the Chinese build.
+
+    The gettext build is skipped when the English edition is as it was at the last extraction
+    (no page read again, same configuration and templates): its templates are still current."""
     from . import catalogues
 
-    status = sphinx_build(root, eds["gettext"], builder="gettext")
-    if status:
-        raise SystemExit(f"extracting the messages (gettext builder) failed with status {status}")
-    add_config_messages(root, eds["gettext"].outdir)
-    changed = catalogues.update(eds["gettext"].outdir, locale_dirs(root))
+    out = eds["gettext"].outdir
+    stamp = out / "inputs.sha256"
+    digest = english_digest(root, eds)
+    if force or not stamp.exists() or stamp.read_text() != digest or not any(out.rglob("*.pot")):
+        stamp.unlink(missing_ok=True)
+        status = sphinx_build(root, eds["gettext"], builder="gettext")
+        if status:
+            raise SystemExit(f"extracting the messages (gettext builder) failed with status {status}")
+        add_config_messages(root, out)
+        stamp.write_text(digest)
+    changed = catalogues.update(out, locale_dirs(root))
     if changed:
         log(f"[editions] catalogues updated from the English pages: {', '.join(changed)}")
     return catalogues.problems(locale_dirs(root))
 
 
+def _start(root: Path, ed: Edition, log_path: Path) -> int | None:
+    """Start the build of `ed` in a forked process (its output to `log_path`); its pid, or None
+    where processes cannot fork (the caller then builds it afterwards)."""
+    if not hasattr(os, "fork"):
+        return None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        status = sphinx_build(root, ed)
+    except BaseException:  # report, never return into the parent's code
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1 if status else 0)
+
+
+def _join(pid: int, log_path: Path) -> int:
+    _, code = os.waitpid(pid, 0)
+    sys.stdout.write(log_path.read_text(encoding="utf-8", errors="replace"))
+    sys.stdout.flush()
+    return os.waitstatus_to_exitcode(code)
+
+
 def build(root: Path, langs=("en", "zh"), log=print) -> int:
-    """Build the editions; return 0 when all are built (strictly), 1 otherwise."""
+    """Build the editions; return 0 when all are built (strictly), 1 otherwise.
+
+    The Chinese build runs beside the English one (a second process: the machine's second
+    core) when the catalogues are complete as they stand; the messages are extracted after the
+    English build, and if that changes a catalogue, the Chinese edition is built again (or the
+    gate stops it). A Chinese build started on catalogues that turn out incomplete never counts."""
     from . import catalogues
 
     root = Path(root).resolve()
     eds = editions(root)
     times = {}
     t0 = time.perf_counter()
+    early = None
+    zh_log = root / "_build" / "zh" / "build.log"
+    if "zh" in langs and "en" in langs and not catalogues.problems(locale_dirs(root)):
+        eds["zh"].config = write_zh_config(root)
+        zh_log.parent.mkdir(parents=True, exist_ok=True)
+        early = _start(root, eds["zh"], zh_log)
     if "en" in langs:
         t = time.perf_counter()
         if sphinx_build(root, eds["en"]):
-            log("[editions] the English edition failed (see above); the Chinese edition is not built")
+            if early:
+                _join(early, zh_log)
+            log("[editions] the English edition failed (see above); the Chinese edition does not count")
             return 1
         times["en_s"] = round(time.perf_counter() - t, 2)
     if "zh" in langs:
         t = time.perf_counter()
+        before = catalogues.fingerprint(locale_dirs(root))
         found = extract_and_gate(root, eds, log)
         times["messages_s"] = round(time.perf_counter() - t, 2)
+        early_status = _join(early, zh_log) if early else None
         if found:
+            # no Chinese site that shows English where the translation is missing or outdated
+            import shutil
+
+            shutil.rmtree(eds["zh"].outdir, ignore_errors=True)
             log("[editions] the Chinese edition is not built: messages without a current translation\n"
                 + catalogues.report(found)
                 + f"\n{len(found)} message(s) in all; `make i18n-status` lists them all. Translate them in "
-                  f"{catalogues.catalogue_dir(locale_dirs(root)).relative_to(root) if locale_dirs(root).is_relative_to(root) else catalogues.catalogue_dir(locale_dirs(root))}"
+                  f"{catalogues.catalogue_dir(locale_dirs(root))}"
                   " (an outdated message is marked `#, fuzzy`: check its translation, then remove the mark).")
             return 1
-        t = time.perf_counter()
-        eds["zh"].config = write_zh_config(root)
-        if sphinx_build(root, eds["zh"]):
+        if early_status is not None and catalogues.fingerprint(locale_dirs(root)) == before:
+            status = early_status  # built beside English on the catalogues as they still are
+        else:
+            t = time.perf_counter()
+            eds["zh"].config = write_zh_config(root)
+            status = sphinx_build(root, eds["zh"])
+        if status:
             log("[editions] the Chinese edition failed (see above)")
             return 1
-        times["zh_s"] = round(time.perf_counter() - t, 2)
+        times["zh_s"] = round(time.perf_counter() - (t0 if early_status is not None else t), 2)
+        times["zh_beside_en"] = early_status is not None
     times["total_s"] = round(time.perf_counter() - t0, 2)
     (root / "_build").mkdir(exist_ok=True)
     (root / "_build" / "editions.json").write_text(json.dumps(times, indent=1), encoding="utf-8")
@@ -235,7 +316,7 @@ def status(root: Path, refresh: bool = True, log=print) -> int:
 
     root = Path(root).resolve()
     if refresh:  # the catalogues as the current English makes them
-        extract_and_gate(root, editions(root), log=log)
+        extract_and_gate(root, editions(root), log=log, force=True)
     counts = catalogues.counts(locale_dirs(root))
     width = max((len(p) for p in counts), default=4)
     log(f"{'page':<{width}}  messages  untranslated  outdated")

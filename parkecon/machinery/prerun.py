@@ -46,8 +46,27 @@ class Job:
     reason: str               # why it executes
 
 
+_READ: dict = {}  # (path, mtime, size, configs) -> (notebook, config): both editions read the same pages
+
+
 def read_notebook(path: Path, md_config, nb_config):
-    """The page as myst-nb reads it (None when it is not a notebook), with its notebook-level config."""
+    """The page as myst-nb reads it (None when it is not a notebook), with its notebook-level config.
+
+    Remembered for the life of the process (keyed by the file's state and the configuration
+    except the cache's path), so that the second edition's build does not parse every page again."""
+    import copy
+
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size, repr(md_config),
+           repr(nb_config.copy(execution_cache_path="", output_folder="")))
+    if key not in _READ:
+        _READ[key] = _read_notebook(path, md_config, nb_config)
+    nb, cfg = _READ[key]
+    return copy.deepcopy(nb), (cfg.copy(execution_cache_path=nb_config.execution_cache_path,
+                                        output_folder=nb_config.output_folder) if cfg is not None else cfg)
+
+
+def _read_notebook(path: Path, md_config, nb_config):
     from myst_nb.core.read import create_nb_reader
     from myst_parser.config.main import merge_file_level
 

@@ -254,8 +254,8 @@ def test_drift_gate_fails_on_an_edited_english_paragraph_and_names_it(tmp_path):
             shutil.copytree(ROOT / cache, book / cache)
     page = book / "notebooks" / "park-economy.md"
     text = page.read_text(encoding="utf-8")
-    old = "Dividing each 2021 level by one plus its growth rate gives the 2020 level the growth rate implies"
-    new = "Dividing each 2021 level by one plus its rate of growth gives the 2020 level that rate implies"
+    old = "Dividing each 2021 level by one plus its growth rate gives the 2020 level the growth rate"
+    new = "Dividing each 2021 level by one plus its rate of growth gives the 2020 level that rate"
     assert old in text
     page.write_text(text.replace(old, new), encoding="utf-8")
     po = book / "book" / "locale" / "zh_CN" / "LC_MESSAGES" / "notebooks" / "park-economy.po"
@@ -316,5 +316,8 @@ def test_catalogue_update_keeps_translations_marks_changes_and_never_rewrites(tm
     c = cat._read(po_dir / "p.po")
     assert c.get("Kept paragraph.").string == "保留的段落。"
     assert c.get("The parks grew very fast in 2021.").string == "园区2021年增长很快。"
+    assert c.get("The parks grew very fast in 2021.").previous_id == ["The parks grew fast in 2021."]
+    written = (po_dir / "p.po").read_bytes()
+    assert cat._render(cat._read(po_dir / "p.po")) == written, "reading and writing changes the catalogue"
     report = cat.report(cat.problems(loc))
     assert "notebooks/p: 1 untranslated, 1 outdated" in report and "outdated: The parks grew very fast" in report

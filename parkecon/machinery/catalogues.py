@@ -39,10 +39,43 @@ def catalogue_dir(locale_dirs: Path) -> Path:
 
 
 def _read(path: Path):
-    from babel.messages.pofile import read_po
+    """A catalogue, with the previous English of its outdated messages (`#| msgid`), which
+    Babel writes but does not read back."""
+    from babel.messages.pofile import denormalize, read_po
 
     with path.open("rb") as fh:
-        return read_po(fh, locale=LOCALE)
+        catalog = read_po(fh, locale=LOCALE)
+    for m in catalog:  # Babel reads `#| msgid` as a translator's comment "| msgid ..."
+        m.user_comments = [c for c in m.user_comments if not c.startswith("|")]
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        lines = block.splitlines()
+        prev = [ln[3:] for ln in lines if ln.startswith("#| ")]
+        if not prev or not prev[0].startswith("msgid "):
+            continue
+        prev_lines, cur_lines, in_id = [], [], None
+        for ln in prev:
+            if ln.startswith("msgid "):
+                in_id = True
+                prev_lines.append(ln[6:])
+            elif ln.startswith('"') and in_id:
+                prev_lines.append(ln)
+            else:
+                in_id = False
+        body = [ln for ln in lines if not ln.startswith("#")]
+        for i, ln in enumerate(body):
+            if ln.startswith("msgid "):
+                cur_lines = [ln[6:]]
+                for nxt in body[i + 1:]:
+                    if not nxt.startswith('"'):
+                        break
+                    cur_lines.append(nxt)
+                break
+        if not cur_lines:
+            continue
+        m = catalog.get(denormalize("\n".join(cur_lines)))
+        if m is not None:
+            m.previous_id = [denormalize("\n".join(prev_lines))]
+    return catalog
 
 
 def _render(catalog) -> bytes:

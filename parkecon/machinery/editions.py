@@ -65,7 +65,7 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
-CONFIG_MESSAGES = (("title",), ("html", "extra_footer"))  # settings shown on every page: translated in sphinx.po
+CONFIG_MESSAGES = (("title",), ("author",), ("html", "extra_footer"))  # settings shown on every page: translated in sphinx.po
 
 
 def config_messages(root: Path) -> list[str]:
@@ -83,6 +83,13 @@ def config_messages(root: Path) -> list[str]:
     return out
 
 
+# Interface strings of the theme (pydata-sphinx-theme, "sphinx" domain) that it does not
+# translate into Chinese: added to sphinx.pot so that sphinx.po translates them. Strings of
+# sphinx-book-theme (its "booktheme" domain) are in booktheme.po (parkecon/machinery/langsite.py).
+THEME_MESSAGES = ("Back to top", "Skip to main content", "previous page", "next page", "On this page",
+                  "Section Navigation", "Site navigation", "Version warning")
+
+
 def add_config_messages(root: Path, pot_dir: Path) -> None:
     """Add the settings' English to the template of the interface strings (sphinx.pot)."""
     from babel.messages.catalog import Catalog
@@ -96,6 +103,8 @@ def add_config_messages(root: Path, pot_dir: Path) -> None:
         cat = Catalog(fuzzy=True)
     for text in config_messages(root):
         cat.add(text, auto_comments=["_config.yml"])
+    for text in THEME_MESSAGES:
+        cat.add(text, auto_comments=["pydata-sphinx-theme"])
     with pot.open("wb") as fh:
         write_po(fh, cat, width=0)
 
@@ -133,6 +142,9 @@ def zh_config(root: Path) -> dict:
     title = translation(root, base.get("title", ""))
     if title:
         extra["title"] = title
+    author = translation(root, base.get("author", ""))
+    if author:
+        extra["author"] = author
     footer = translation(root, (base.get("html") or {}).get("extra_footer", ""))
     if footer:
         extra["html"]["extra_footer"] = footer
@@ -207,8 +219,8 @@ def extract_and_gate(root: Path, eds: dict[str, Edition], log=print, force: bool
         status = sphinx_build(root, eds["gettext"], builder="gettext")
         if status:
             raise SystemExit(f"extracting the messages (gettext builder) failed with status {status}")
-        add_config_messages(root, out)
         stamp.write_text(digest)
+    add_config_messages(root, out)  # cheap, and current even when the templates were not rebuilt
     changed = catalogues.update(out, locale_dirs(root))
     if changed:
         log(f"[editions] catalogues updated from the English pages: {', '.join(changed)}")

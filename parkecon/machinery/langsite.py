@@ -18,6 +18,7 @@ from __future__ import annotations
 from html import escape
 
 from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
+from sphinx.transforms import SphinxTransform
 
 ZH_PREFIX = "zh/"   # the Chinese site within the English one
 LABELS = {"en": ("English", "en", "Read this page in English"),
@@ -101,7 +102,58 @@ def _theme_options(app, config) -> None:
     config.html_theme_options = opts
 
 
+class TranslateTocCaptions(SphinxTransform):
+    """The part captions of the contents (from _toc.yml) in the page's catalogue.
+
+    sphinx-external-toc inserts the toctrees after Sphinx has translated the page, so their
+    captions stayed English; the gettext builder extracts them into the root page's catalogue."""
+
+    default_priority = 101  # after sphinx_external_toc's InsertToctrees (100)
+
+    def apply(self, **kwargs) -> None:
+        from os import path
+
+        from sphinx import addnodes
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+
+        if edition(self.config) == "en":
+            return
+        dirs = [path.join(self.env.srcdir, d) for d in self.config.locale_dirs]
+        catalog, has = init_locale(dirs, self.config.language, docname_to_domain(self.env.docname, self.config.gettext_compact))
+        if not has:
+            return
+        for node in self.document.findall(addnodes.toctree):
+            caption = node.get("caption")
+            if caption and catalog.gettext(caption) != caption:
+                node["caption"] = node["rawcaption"] = catalog.gettext(caption)
+
+
+def _booktheme_strings(app) -> None:
+    """sphinx-book-theme's strings from the book's booktheme.po first (its own zh_CN catalogue
+    lacks some and uses Taiwanese wording, e.g. 列印成 PDF), then from the theme's."""
+    import gettext
+    from os import path
+
+    from sphinx import locale
+
+    if edition(app.config) == "en":
+        return
+    key = ("general", "booktheme")
+    for d in app.config.locale_dirs:
+        full = path.join(app.srcdir, d)
+        if path.isfile(path.join(full, str(app.config.language), "LC_MESSAGES", "booktheme.mo")):
+            mine = gettext.translation("booktheme", localedir=full, languages=[str(app.config.language)])
+            theirs = locale.translators.get(key)
+            if theirs is not None:
+                mine.add_fallback(theirs)
+            locale.translators[key] = mine
+            return
+
+
 def setup(app):
+    app.add_transform(TranslateTocCaptions)
+    app.connect("builder-inited", _booktheme_strings)
     app.add_role_to_domain("glue", "", TranslatedPasteAny(), override=True)
     app.add_role_to_domain("glue", "any", TranslatedPasteAny(), override=True)
     app.add_role_to_domain("glue", "text", TranslatedPasteText(), override=True)

@@ -304,7 +304,8 @@ def build(root: Path, langs=("en", "zh"), log=print) -> int:
                   f"{catalogues.catalogue_dir(locale_dirs(root))}"
                   " (an outdated message is marked `#, fuzzy`: check its translation, then remove the mark).")
             return 1
-        if early_status is not None and catalogues.fingerprint(locale_dirs(root)) == before:
+        reused = early_status is not None and catalogues.fingerprint(locale_dirs(root)) == before
+        if reused:
             status = early_status  # built beside English on the catalogues as they still are
         else:
             t = time.perf_counter()
@@ -313,8 +314,8 @@ def build(root: Path, langs=("en", "zh"), log=print) -> int:
         if status:
             log("[editions] the Chinese edition failed (see above)")
             return 1
-        times["zh_s"] = round(time.perf_counter() - (t0 if early_status is not None else t), 2)
-        times["zh_beside_en"] = early_status is not None
+        times["zh_s"] = round(time.perf_counter() - (t0 if reused else t), 2)
+        times["zh_beside_en"] = reused
     times["total_s"] = round(time.perf_counter() - t0, 2)
     (root / "_build").mkdir(exist_ok=True)
     (root / "_build" / "editions.json").write_text(json.dumps(times, indent=1), encoding="utf-8")

@@ -321,3 +321,30 @@ def test_catalogue_update_keeps_translations_marks_changes_and_never_rewrites(tm
     assert cat._render(cat._read(po_dir / "p.po")) == written, "reading and writing changes the catalogue"
     report = cat.report(cat.problems(loc))
     assert "notebooks/p: 1 untranslated, 1 outdated" in report and "outdated: The parks grew very fast" in report
+
+
+# ------------------------------------------------------------------ execution caches
+
+def test_a_cached_execution_for_the_other_edition_is_stale(tmp_path):
+    from parkecon.machinery import cache
+
+    data = {cache.READS_KEY: [], cache.ENV_KEY: "k", cache.LANG_KEY: "en"}
+    assert cache.stale_reason(data, tmp_path, "k", "en") is None
+    assert cache.stale_reason(data, tmp_path, "k", "zh") == "it was executed for the en edition"
+    assert cache.stale_reason({**data, cache.LANG_KEY: "zh"}, tmp_path, "k", "zh") is None
+
+
+def test_each_edition_has_its_own_cache_executed_in_its_language(built_book):
+    """The Chinese kernels ran with PARKECON_LANG=zh into their own cache; the English ones with en."""
+    from jupyter_cache import get_cache
+
+    from parkecon.machinery import cache
+
+    for folder, lang in ((ROOT / "_build" / ".jupyter_cache", "en"), (ROOT / "_build" / ZH / ".jupyter_cache", "zh")):
+        records = get_cache(str(folder)).list_cache_records()
+        assert len(records) >= 6, f"{folder}: {len(records)} executions"
+        assert {r.data.get(cache.LANG_KEY) for r in records} == {lang}, folder
+    # the Chinese run wrote its own notebook outputs (figures) in its own folder
+    en_imgs = {p.name for p in (ROOT / "_build" / "jupyter_execute").rglob("*.png")}
+    zh_imgs = {p.name for p in (ROOT / "_build" / ZH / "jupyter_execute").rglob("*.png")}
+    assert zh_imgs and len(zh_imgs) == len(en_imgs)

@@ -137,15 +137,14 @@ def test_every_pasted_value_is_the_same_in_both_editions(built_book):
 
 def test_every_glue_role_of_a_chinese_page_shows_a_value(built_book):
     """A translated paragraph keeps its pasted numbers: each Chinese page shows as many pasted
-    values as its English twin (none lost in translation), and the roles of translated text
-    resolve to the same values."""
+    values as its English twin: none lost in translation (a role in translated text that found
+    no value would leave nothing, and warn)."""
     for page in pages(built_book):
         rel = page.relative_to(built_book)
         en = re.findall(r'class="pasted-text">([^<]*)<', page.read_text(encoding="utf-8"))
         zh = re.findall(r'class="pasted-text">([^<]*)<', (built_book / ZH / rel).read_text(encoding="utf-8"))
         assert len(zh) == len(en), f"{rel}: {len(en)} pasted values in English, {len(zh)} in Chinese"
-        empty = lambda values: sum(1 for v in values if not v.strip())  # noqa: E731
-        assert empty(zh) == empty(en), f"zh/{rel}: {empty(zh)} empty pasted values, English {empty(en)}"
+
 
 
 # ------------------------------------------------------------------ running text
@@ -299,28 +298,32 @@ def test_catalogue_update_keeps_translations_marks_changes_and_never_rewrites(tm
         with (pot_dir / "notebooks" / "p.pot").open("wb") as fh:
             write_po(fh, c)
 
-    template("Kept paragraph.", "The parks grew fast in 2021.")
+    long_old = "The parks grew fast in 2021, " + "and \"quoted\" words went on " * 6 + "to the end."
+    template("Kept paragraph.", "The parks grew fast in 2021.", long_old)
     assert cat.update(pot_dir, loc) == ["notebooks/p"]
     c = cat._read(po_dir / "p.po")
     for m in c:
         if m.id:
-            m.string = {"Kept paragraph.": "保留的段落。", "The parks grew fast in 2021.": "园区2021年增长很快。"}[m.id]
+            m.string = {"Kept paragraph.": "保留的段落。", "The parks grew fast in 2021.": "园区2021年增长很快。",
+                        long_old: "很长的段落。"}[m.id]
     (po_dir / "p.po").write_bytes(cat._render(c))
     before = (po_dir / "p.po").read_bytes()
     assert cat.update(pot_dir, loc) == [] and (po_dir / "p.po").read_bytes() == before  # nothing to do
     assert cat.problems(loc) == []
-    template("Kept paragraph.", "The parks grew very fast in 2021.", "A new sentence.")
+    template("Kept paragraph.", "The parks grew very fast in 2021.", "A new sentence.", long_old.replace("fast", "quickly"))
     assert cat.update(pot_dir, loc) == ["notebooks/p"]
     found = {(p.kind, p.msgid) for p in cat.problems(loc)}
-    assert found == {("outdated", "The parks grew very fast in 2021."), ("untranslated", "A new sentence.")}
+    assert found == {("outdated", "The parks grew very fast in 2021."), ("untranslated", "A new sentence."),
+                     ("outdated", long_old.replace("fast", "quickly"))}
     c = cat._read(po_dir / "p.po")
     assert c.get("Kept paragraph.").string == "保留的段落。"
     assert c.get("The parks grew very fast in 2021.").string == "园区2021年增长很快。"
     assert c.get("The parks grew very fast in 2021.").previous_id == ["The parks grew fast in 2021."]
+    assert c.get(long_old.replace("fast", "quickly")).previous_id == [long_old]
     written = (po_dir / "p.po").read_bytes()
     assert cat._render(cat._read(po_dir / "p.po")) == written, "reading and writing changes the catalogue"
     report = cat.report(cat.problems(loc))
-    assert "notebooks/p: 1 untranslated, 1 outdated" in report and "outdated: The parks grew very fast" in report
+    assert "notebooks/p: 1 untranslated, 2 outdated" in report and "outdated: The parks grew very fast" in report
 
 
 # ------------------------------------------------------------------ execution caches

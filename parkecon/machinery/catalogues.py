@@ -16,6 +16,7 @@ empty nor a fuzzy translation, and says nothing). `report` names page and messag
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,9 @@ def catalogue_dir(locale_dirs: Path) -> Path:
 def _read(path: Path):
     """A catalogue, with the previous English of its outdated messages (`#| msgid`), which
     Babel writes but does not read back."""
-    from babel.messages.pofile import denormalize, read_po
+    from itertools import takewhile
+
+    from babel.messages.pofile import denormalize, read_po, unescape
 
     with path.open("rb") as fh:
         catalog = read_po(fh, locale=LOCALE)
@@ -49,32 +52,17 @@ def _read(path: Path):
         m.user_comments = [c for c in m.user_comments if not c.startswith("|")]
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         lines = block.splitlines()
-        prev = [ln[3:] for ln in lines if ln.startswith("#| ")]
-        if not prev or not prev[0].startswith("msgid "):
-            continue
-        prev_lines, cur_lines, in_id = [], [], None
-        for ln in prev:
-            if ln.startswith("msgid "):
-                in_id = True
-                prev_lines.append(ln[6:])
-            elif ln.startswith('"') and in_id:
-                prev_lines.append(ln)
-            else:
-                in_id = False
+        # Babel writes the previous English as a comment wrapped at spaces, quotes unescaped
+        prev = " ".join(ln[3:] for ln in lines if ln.startswith("#| "))
+        found = re.match(r'msgid "(.*)"$', prev, re.S)
         body = [ln for ln in lines if not ln.startswith("#")]
-        for i, ln in enumerate(body):
-            if ln.startswith("msgid "):
-                cur_lines = [ln[6:]]
-                for nxt in body[i + 1:]:
-                    if not nxt.startswith('"'):
-                        break
-                    cur_lines.append(nxt)
-                break
-        if not cur_lines:
+        start = next((i for i, ln in enumerate(body) if ln.startswith("msgid ")), None)
+        if not found or start is None:
             continue
-        m = catalog.get(denormalize("\n".join(cur_lines)))
+        cur = [body[start][6:]] + list(takewhile(lambda ln: ln.startswith('"'), body[start + 1:]))
+        m = catalog.get(denormalize("\n".join(cur)))
         if m is not None:
-            m.previous_id = [denormalize("\n".join(prev_lines))]
+            m.previous_id = [unescape('"' + found.group(1) + '"')]
     return catalog
 
 

@@ -243,6 +243,9 @@ def _preload() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    from .cache import environment_key
+
+    environment_key()  # remembered per process: computed once for both
 
 
 def _start(root: Path, ed: Edition, log_path: Path) -> int | None:

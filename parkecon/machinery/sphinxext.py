@@ -105,7 +105,7 @@ def _builder_inited(app) -> None:
     jobs = prerun.plan(src, cache_dir, app.env.myst_config, nb_config, env_key, lang=lang,
                        log=lambda m: logger.info(f"[parkecon] {m}"))
     for job in jobs:
-        logger.info(f"[parkecon] executing {job.docname} (PARKECON_LANG={lang}): {job.reason}")
+        logger.info(f"[parkecon] executing {job.docname}: {job.reason} (PARKECON_LANG={lang})")
     ran = prerun.execute(jobs, src, cache_dir, env_key, lang=lang, log=lambda m: logger.info(f"[parkecon] {m}"))
     if jobs:
         logger.info(f"[parkecon] executed {len(ran) - 1} notebook(s) in parallel in {ran['_wall']} s")

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 STRICT := -W -n --keep-going
 
-.PHONY: book test test-fast lab validate learner bench bench-kit publish clean pins check-setup pdf
+.PHONY: book i18n-status test test-fast lab validate learner bench bench-kit publish clean pins check-setup pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-## book: set up the environment (first run) and build the whole book strictly
+## book: set up the environment (first run) and build both editions strictly: English, then the
+## Chinese edition's messages (catalogues in book/locale/ updated; the build stops on any message
+## without a current translation), then Chinese (parkecon/machinery/editions.py)
 book: $(STAMP)
 	$(BIN)/python -m parkecon validate
-	$(JB) build . $(STRICT)
-	@echo "The book is at $(CURDIR)/_build/html/index.html"
+	$(BIN)/python -m parkecon build
+	@echo "The book is at $(CURDIR)/_build/html/index.html (Chinese: $(CURDIR)/_build/html/zh/index.html)"
+
+## i18n-status: per page, the Chinese edition's messages that are untranslated or outdated
+i18n-status: $(STAMP)
+	$(BIN)/python -m parkecon i18n-status
 
 ## pdf: the print edition, one PDF per edition in _build/pdf/ (needs TeX: the Debian packages it
 ## names), then the site again, which links the PDF and carries a copy (_build/html/pdf/)

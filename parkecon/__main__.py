@@ -1,4 +1,5 @@
-"""Command line: `python -m parkecon validate [DATA_DIR]`; `python -m parkecon export OUT_DIR [DATA_DIR]`."""
+"""Command line: `python -m parkecon validate [DATA_DIR]`, `build` (both editions), `i18n-status`,
+`export OUT_DIR [DATA_DIR]`."""
 from __future__ import annotations
 
 import argparse
@@ -17,6 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     e = sub.add_parser("export", help="write the Excel workbook and the SQLite database of the data into a folder")
     e.add_argument("out", help="folder to write parkecon-data.xlsx and parkecon-data.sqlite into")
     e.add_argument("folder", nargs="?", default=None, help="data folder (default: the book's data/)")
+    b = sub.add_parser("build", help="build the English and the Chinese edition strictly (make book)")
+    b.add_argument("--lang", choices=["en", "zh", "all"], default="all",
+                   help="zh builds the English edition first (its messages and execution are the source)")
+    s = sub.add_parser("i18n-status", help="per page, the messages of the Chinese edition that are untranslated "
+                                           "or outdated (reads the English pages again to extract them)")
+    s.add_argument("--no-refresh", action="store_true", help="report the catalogues as they are, without extracting")
     args = ap.parse_args(argv)
     if args.cmd == "export":
         from .exports import write
@@ -24,6 +31,14 @@ def main(argv: list[str] | None = None) -> int:
         for path in write(Path(args.folder) if args.folder else data_dir(), Path(args.out)):
             print(f"{path} ({path.stat().st_size:,} bytes)")
         return 0
+    if args.cmd in ("build", "i18n-status"):
+        from .machinery import editions
+        from .paths import repo_root
+
+        root = repo_root()
+        if args.cmd == "build":
+            return editions.build(root, ("en",) if args.lang == "en" else ("en", "zh"))
+        return editions.status(root, refresh=not args.no_refresh)
     if args.cmd == "validate":
         folder = Path(args.folder) if args.folder else data_dir()
         problems = validate(folder)

@@ -26,10 +26,14 @@ def jb_build(book: Path, extra_env: dict | None = None, timeout: int = 900) -> s
 
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    """The real book, built strictly (reusing the execution cache); returns _build/html."""
-    proc = jb_build(ROOT)
+    """The real book, both editions built strictly as `make book` builds them (reusing the
+    execution caches); returns _build/html (the Chinese edition is _build/html/zh).
+
+    PARKECON_LOCALE, if set, names another folder of catalogues (editions.py)."""
+    proc = subprocess.run([sys.executable, "-m", "parkecon", "build"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=1800, env={**os.environ, "PARKECON_ROOT": str(ROOT)})
     if proc.returncode != 0:
-        pytest.fail("strict build of the book failed:\n" + proc.stdout[-6000:] + proc.stderr[-4000:])
+        pytest.fail("strict build of the book (both editions) failed:\n" + proc.stdout[-6000:] + proc.stderr[-4000:])
     return ROOT / "_build" / "html"
 
 

@@ -48,7 +48,18 @@ def test_index_renders_locally(browser, site_url):
     ctx.close()
 
 
-@pytest.mark.parametrize("page_path", analysis_pages() or ["book/sources"])
+def test_chinese_index_renders_locally(browser, site_url):
+    ctx, page, requests, errors = visit(browser, site_url + "/zh/index.html", "zh_index")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert re.search(r"[\u4e00-\u9fff]", page.title()), f"title not in Chinese: {page.title()}"
+    assert len(re.findall(r"[\u4e00-\u9fff]", page.inner_text("main"))) > 200
+    assert errors == [], f"JavaScript errors: {errors}"
+    assert only_local(requests, site_url) == [], f"requests to other hosts: {only_local(requests, site_url)}"
+    ctx.close()
+
+
+@pytest.mark.parametrize("page_path", (analysis_pages() or ["book/sources"])
+                         + ["zh/" + p for p in (analysis_pages() or ["book/sources"])])
 def test_notebook_page_renders_locally(browser, site_url, page_path):
     ctx, page, requests, errors = visit(browser, f"{site_url}/{page_path}.html", page_path.replace("/", "_"))
     assert page.locator("article h1").first.inner_text().strip()

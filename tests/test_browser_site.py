@@ -72,6 +72,36 @@ def test_laptop_menu_button_hides_and_shows_the_sidebar(browser, site_url):
     ctx.close()
 
 
+@pytest.mark.parametrize("start,twin,label", [("notebooks/clusters.html", "zh/notebooks/clusters.html", "中文"),
+                                              ("zh/notebooks/clusters.html", "notebooks/clusters.html", "English")])
+@pytest.mark.parametrize("device", ["phone", "laptop"])
+def test_language_switch_by_keyboard_leads_to_the_twin_page(browser, site_url, start, twin, label, device):
+    """The switch is visible in the header on a phone and a laptop, reached with Tab, named by
+    its text in its own language, and Enter opens the same page in the other edition."""
+    ctx, page = open_page(browser, f"{site_url}/{start}", **(PHONE if device == "phone" else LAPTOP))
+    switch = visible(page.locator("a.parkecon-lang-switch"))
+    assert len(switch) == 1, f"{len(switch)} visible language switches"
+    assert switch[0].inner_text().strip() == label
+    assert switch[0].get_attribute("lang") == switch[0].get_attribute("hreflang")
+    for _ in range(60):  # Tab until the switch has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('parkecon-lang-switch')"):
+            break
+    else:
+        pytest.fail("the language switch cannot be reached with Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/" + twin), page.url
+    ctx.close()
+
+
+def test_chinese_search_box_tells_readers_to_separate_words(browser, site_url):
+    ctx, page = open_page(browser, f"{site_url}/zh/search.html")
+    hint = page.locator("input[name='q']").first.get_attribute("placeholder")
+    assert "空格" in hint, hint
+    ctx.close()
+
+
 def test_top_bar_has_no_second_search_box(browser, site_url):
     ctx, page = open_page(browser, f"{site_url}/notebooks/clusters.html")
     fields = visible(page.locator("input[name='q'], .search-button-field"))

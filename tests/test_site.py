@@ -53,11 +53,11 @@ def test_no_broken_internal_link_or_missing_image(built_book):
 
 
 def test_no_third_party_urls_in_assets(built_book):
-    """Scripts, styles and images are served by the book itself (the canonical link, which names
-    the published address from html.baseurl, loads nothing)."""
+    """Scripts, styles and images are served by the book itself (the canonical link and the
+    links to the other edition, which name published addresses from html.baseurl, load nothing)."""
     offenders = []
     for p in built_book.rglob("*.html"):
-        text = re.sub(r'<link rel="canonical"[^>]*>', "", p.read_text(encoding="utf-8"))
+        text = re.sub(r'<link rel="(?:canonical|alternate)"[^>]*>', "", p.read_text(encoding="utf-8"))
         for tag, ref in re.findall(r'<(script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', text):
             offenders.append(f"{p.name}: {ref}")
     assert offenders == []

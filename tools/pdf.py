@@ -48,8 +48,10 @@ class Edition:
         return root / "_build" if self.config is None else root / "_build" / "editions" / self.lang / "_build"
 
 
-# Add the Chinese edition here once it exists, e.g.
-# Edition("zh", "parks-clusters-transfer-zh", config="_config_zh.yml")
+# The Chinese edition's configuration is generated from _config.yml by `make book`
+# (parkecon/machinery/editions.py writes _build/zh/_config.yml, with its execution cache
+# _build/zh/.jupyter_cache); a Chinese PDF would be
+# Edition("zh", "parks-clusters-transfer-zh", config="_build/zh/_config.yml")
 EDITIONS = [Edition("en", "parks-clusters-transfer-en")]
 
 # What the PDF build needs from the system, and the Debian package to install for it (the

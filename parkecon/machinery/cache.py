@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from .kernel_reads import dir_digest, file_digest
 
 READS_KEY = "parkecon_reads"      # in a cache record's `data`: [{"path", "kind", "sha256"}, ...]
 ENV_KEY = "parkecon_environment"  # in a cache record's `data`: environment_key() at execution
+LANG_KEY = "parkecon_lang"        # in a cache record's `data`: PARKECON_LANG of the kernel ("en", "zh")
 
 
+@lru_cache(maxsize=1)  # one value per process: both editions' builds run in one (editions.py)
 def environment_key() -> str:
     """SHA-256 over the Python version and every installed distribution with its version.
 
@@ -36,11 +39,15 @@ def environment_key() -> str:
     return hashlib.sha256("\n".join([sys.version, *names]).encode("utf-8")).hexdigest()
 
 
-def stale_reason(data: dict | None, root: Path, env_key: str) -> str | None:
-    """Why a cached execution (its record's `data`) no longer holds for `root`, or None if it does."""
+def stale_reason(data: dict | None, root: Path, env_key: str, lang: str = "en") -> str | None:
+    """Why a cached execution (its record's `data`) no longer holds for `root` and the edition
+    `lang`, or None if it does. Each edition has its own cache; a record made for another
+    language (a cache shared by mistake) is stale, never served."""
     reads = (data or {}).get(READS_KEY)
     if not isinstance(reads, list) or not all(isinstance(r, dict) for r in reads):
         return "no record of what it read"
+    if (data or {}).get(LANG_KEY, "en") != lang:
+        return f"it was executed for the {(data or {}).get(LANG_KEY, 'en')} edition"
     if (data or {}).get(ENV_KEY) != env_key:
         return "the Python environment changed"
     for entry in reads:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 def _paths(app) -> tuple[Path, Path, Path]:
     src = Path(app.srcdir)
-    build_dir = Path(app.outdir).parent
+    build_dir = Path(app.doctreedir).parent  # _build, or _build/zh for the Chinese edition
     cache = getattr(app.config, "nb_execution_cache_path", "") or str(build_dir / ".jupyter_cache")
     return src, build_dir / "learner", Path(cache)
 
@@ -24,6 +24,8 @@ def write_kit(app, *args) -> None:
     """Write the kit, and copy its full chapter notebooks to where the download menu points."""
     from . import learner
 
+    if app.builder.name == "gettext":  # reads the English pages only for their messages
+        return
     src, out, cache = _paths(app)
     app._parkecon_kit = learner.build(src, out, cache)
     if app._parkecon_kit is None:

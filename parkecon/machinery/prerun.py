@@ -6,7 +6,8 @@ step reads each page of the toc with myst-nb's own reader and configuration, mat
 to the execution cache as myst-nb does (by code), drops a cached execution whose recorded
 reads no longer hold (`cache.stale_reason`), executes what is missing in parallel (one
 process per notebook, at most one per CPU) with myst-nb's execution settings
-(`allow_errors`, `timeout`, `run_in_temp`, `exclude_patterns`), and stores each result in
+(`allow_errors`, `timeout`, `run_in_temp`, `exclude_patterns`) and the edition's language
+(PARKECON_LANG, which `pe.tr` reads), and stores each result in
 the same cache, with what its kernel read. myst-nb then finds every page cached. A
 notebook that fails here is not cached: myst-nb executes it again and reports the error
 as usual, which fails the strict build.
@@ -45,8 +46,27 @@ class Job:
     reason: str               # why it executes
 
 
+_READ: dict = {}  # (path, mtime, size, configs) -> (notebook, config): both editions read the same pages
+
+
 def read_notebook(path: Path, md_config, nb_config):
-    """The page as myst-nb reads it (None when it is not a notebook), with its notebook-level config."""
+    """The page as myst-nb reads it (None when it is not a notebook), with its notebook-level config.
+
+    Remembered for the life of the process (keyed by the file's state and the configuration
+    except the cache's path), so that the second edition's build does not parse every page again."""
+    import copy
+
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size, repr(md_config),
+           repr(nb_config.copy(execution_cache_path="", output_folder="")))
+    if key not in _READ:
+        _READ[key] = _read_notebook(path, md_config, nb_config)
+    nb, cfg = _READ[key]
+    return copy.deepcopy(nb), (cfg.copy(execution_cache_path=nb_config.execution_cache_path,
+                                        output_folder=nb_config.output_folder) if cfg is not None else cfg)
+
+
+def _read_notebook(path: Path, md_config, nb_config):
     from myst_nb.core.read import create_nb_reader
     from myst_parser.config.main import merge_file_level
 
@@ -80,7 +100,7 @@ def open_cache(cache_dir: Path, log):
         return get_cache(str(cache_dir))
 
 
-def plan(src: Path, cache_dir: Path, md_config, nb_config, env_key: str, log=print) -> list[Job]:
+def plan(src: Path, cache_dir: Path, md_config, nb_config, env_key: str, lang: str = "en", log=print) -> list[Job]:
     """Match every toc notebook to the cache; drop stale records; return the notebooks to execute."""
     c = open_cache(cache_dir, log)
     jobs = []
@@ -97,7 +117,7 @@ def plan(src: Path, cache_dir: Path, md_config, nb_config, env_key: str, log=pri
             reason = "not in the execution cache"
         else:
             try:
-                reason = records.stale_reason(record.data, src, env_key)
+                reason = records.stale_reason(record.data, src, env_key, lang)
             except Exception as exc:  # unreadable record: rebuild it
                 reason = f"its record is unreadable ({type(exc).__name__})"
             if reason is None:
@@ -109,7 +129,7 @@ def plan(src: Path, cache_dir: Path, md_config, nb_config, env_key: str, log=pri
 
 
 def _execute(args):
-    job, src = args
+    job, src, lang = args
     from jupyter_cache.executors.utils import single_nb_execution
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,7 +139,7 @@ def _execute(args):
         log = Path(tmp, "reads.jsonl")
         log.touch()
         os.environ.update(IPYTHONDIR=str(Path(tmp, "ipython")), PARKECON_READS_LOG=str(log),
-                          PARKECON_READS_ROOT=str(src.resolve()))
+                          PARKECON_READS_ROOT=str(src.resolve()), PARKECON_LANG=lang)
         cwd = Path(tmp, "cwd") if job.in_temp else job.path.parent
         cwd.mkdir(exist_ok=True)
         for attempt in (1, 2):
@@ -136,7 +156,7 @@ def _execute(args):
 
 
 def execute(jobs: list[Job], src: Path, cache_dir: Path, env_key: str, workers: int | None = None,
-            log=print) -> dict[str, float]:
+            lang: str = "en", log=print) -> dict[str, float]:
     """Execute `jobs` in parallel into the cache; return {docname: seconds} of those that succeeded."""
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
@@ -148,9 +168,10 @@ def execute(jobs: list[Job], src: Path, cache_dir: Path, env_key: str, workers: 
     done = {}
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for job, (nb, err, secs, reads) in zip(jobs, pool.map(_execute, [(j, src) for j in jobs])):
+        for job, (nb, err, secs, reads) in zip(jobs, pool.map(_execute, [(j, src, lang) for j in jobs])):
             if err is None:
-                data = {"execution_seconds": secs, records.READS_KEY: reads, records.ENV_KEY: env_key}
+                data = {"execution_seconds": secs, records.READS_KEY: reads, records.ENV_KEY: env_key,
+                        records.LANG_KEY: lang}
                 c.cache_notebook_bundle(CacheBundleIn(nb, str(job.path.resolve()), data=data),
                                         check_validity=False, overwrite=True)
                 done[job.docname] = round(secs, 2)

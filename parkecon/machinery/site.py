@@ -98,7 +98,7 @@ def _config_inited(app, config) -> None:
     src = Path(app.srcdir)
     # the dictionary lives in the build folder; its path is the same on every build here,
     # so the saved environment never sees a changed setting
-    path = Path(app.outdir).parent / SEARCH_DICT
+    path = Path(app.doctreedir).parent / SEARCH_DICT
     app._parkecon_dict_changed = write_search_dict(src / "data", path)
     config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
     repo = (config.html_theme_options or {}).get("repository_url", "")
@@ -175,9 +175,12 @@ def _figures_at_half_size(app, doctree, docname) -> None:
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     context["book_version"] = app._parkecon_version
     context["build_date"] = app._parkecon_date
+    # on a page of the Chinese edition (<html lang="zh-CN">) Chinese needs no mark of its own
+    chinese_page = str(app.config.language or "").lower().startswith("zh")
     if context.get("body"):
-        context["body"] = accessible_body(context["body"].replace(SEPARATOR, ""))
-    if context.get("toc"):
+        body = accessible_body(context["body"].replace(SEPARATOR, ""))
+        context["body"] = body if not chinese_page else re.sub(r'<span lang="zh-Hans">([^<]*)</span>', r"\1", body)
+    if context.get("toc") and not chinese_page:
         context["toc"] = mark_chinese(context["toc"])
 
 

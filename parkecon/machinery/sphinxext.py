@@ -35,8 +35,21 @@ MARKER = "build-in-progress"   # present while a build runs or after one that di
 LOCK = "build.lock"
 
 
+def build_dir(app) -> Path:
+    """The edition's build folder: `_build` for English, `_build/zh` for Chinese (parent of its doctrees).
+
+    The Chinese site lives inside the English one (`_build/html/zh/`), so nothing of a build's
+    own (state, notebook outputs, kit) may be put next to its output folder."""
+    return Path(app.doctreedir).parent
+
+
+def edition_lang(config) -> str:
+    """PARKECON_LANG of this edition's kernels: "zh" when Sphinx's language is Chinese."""
+    return "zh" if str(config.language or "en").lower().startswith("zh") else "en"
+
+
 def _state(app) -> Path:
-    return Path(app.outdir).parent / STATE
+    return build_dir(app) / STATE
 
 
 def _lock(app) -> None:
@@ -55,7 +68,7 @@ def _lock(app) -> None:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         fh.close()
-        raise ExtensionError(f"another build of this book is running in {Path(app.outdir).parent}; "
+        raise ExtensionError(f"another build of this book is running in {build_dir(app)}; "
                              "wait for it to finish (or stop it) and build again") from None
     app._parkecon_lock = fh
 
@@ -101,15 +114,21 @@ def _builder_inited(app) -> None:
 
     src = Path(app.srcdir)
     app._parkecon_stale = set()
+    lang = edition_lang(app.config)
+    os.environ["PARKECON_LANG"] = lang  # also for a notebook that myst-nb executes itself
+    # notebook outputs (images, glue data) in the edition's own build folder: myst-nb puts
+    # them next to the output folder, which for the Chinese edition is inside the English site
+    app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str((build_dir(app) / "jupyter_execute").resolve()))
     nb_config = app.env.mystnb_config
-    if nb_config.execution_mode != "cache":
+    if nb_config.execution_mode != "cache" or not app.config.parkecon_prerun:
         return
     env_key = cache.environment_key()
     cache_dir = Path(nb_config.execution_cache_path)
-    jobs = prerun.plan(src, cache_dir, app.env.myst_config, nb_config, env_key, log=lambda m: logger.info(f"[parkecon] {m}"))
+    jobs = prerun.plan(src, cache_dir, app.env.myst_config, nb_config, env_key, lang=lang,
+                       log=lambda m: logger.info(f"[parkecon] {m}"))
     for job in jobs:
-        logger.info(f"[parkecon] executing {job.docname}: {job.reason}")
-    ran = prerun.execute(jobs, src, cache_dir, env_key, log=lambda m: logger.info(f"[parkecon] {m}"))
+        logger.info(f"[parkecon] executing {job.docname}: {job.reason} (PARKECON_LANG={lang})")
+    ran = prerun.execute(jobs, src, cache_dir, env_key, lang=lang, log=lambda m: logger.info(f"[parkecon] {m}"))
     if jobs:
         logger.info(f"[parkecon] executed {len(ran) - 1} notebook(s) in parallel in {ran['_wall']} s")
     # every page whose notebook executes in this build must be read again, whether or not
@@ -158,6 +177,9 @@ def _build_finished(app, exception) -> None:
 
 
 def setup(app):
+    # False for a build that reuses a cache another build of this run has just brought up to
+    # date (the gettext build after the English one, parkecon/machinery/editions.py)
+    app.add_config_value("parkecon_prerun", True, "")
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("builder-inited", _builder_inited, priority=900)  # after myst-nb's own (500)
     app.connect("env-get-outdated", _outdated)

@@ -279,6 +279,7 @@ def targets(folder=None) -> pd.DataFrame:
             "years": None, "rate": math.nan, "rate_unit": None, "rate_sign": "", "rate_label": "",
             "latest_fact": None, "latest": None, "latest_year": None, "rate_latest": math.nan,
             "rate_latest_label": "", "mapping": "", "direction": "", "required": None,
+            "required_latest": None,
         }
         same = groups.get((t.entity_id, t.indicator_id), none)
         covers = True
@@ -316,6 +317,7 @@ def targets(folder=None) -> pd.DataFrame:
                     rl = required_rate(float(t.value), t.qualifier, float(last.value), last.qualifier,
                                        _year(last.period_end), int(t.year), share=t.measure == "share")
                     r["rate_latest"] = rl.rate
+                    r["required_latest"] = rl
                     r["rate_latest_label"] = rl.label(1) + "/yr"
         elif math.isnan(t.year):
             pass

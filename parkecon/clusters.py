@@ -23,6 +23,7 @@ import math
 
 import pandas as pd
 
+from .trace import val
 from . import sectors
 from .calc import LOWER_BOUNDS, UPPER_BOUNDS, bn
 
@@ -95,7 +96,11 @@ def pick(facts: pd.DataFrame, entity: str, indicator: str, source: str = SOURCE,
         hit = hit[hit["period_end"] == year_end]
     if len(hit) > 1:
         raise ValueError(f"{len(hit)} facts for {entity}/{indicator} in {source}: {list(hit['fact_id'])}")
-    return None if hit.empty else hit.iloc[0]
+    if hit.empty:
+        return None
+    row = hit.iloc[0].copy()
+    row["value"] = val(row)     # carries its fact id into computations (parkecon/trace.py)
+    return row
 
 
 # ---------------------------------------------------------------- the 3+3 clusters
@@ -125,10 +130,10 @@ def cluster_table(facts: pd.DataFrame) -> pd.DataFrame:
             row["fact_ids"].append(f["fact_id"])
             if key in {"output", "va"}:
                 assert f["unit"] == "元", f"{f['fact_id']}: expected yuan"
-                row[key + "_bn"] = bn(f["value"])
+                row[key + "_bn"] = bn(val(f))
                 row[key + "_q"] = f["qualifier"]
             else:
-                row[key] = float(f["value"])
+                row[key] = val(f)
         row.setdefault("output_bn", math.nan)
         row.setdefault("va_bn", math.nan)
         if not math.isnan(row["output_bn"]) and not math.isnan(row["va_bn"]):
@@ -175,18 +180,18 @@ def totals(facts: pd.DataFrame) -> dict:
         t["fact_ids"].append(f["fact_id"])
         return f
 
-    t["output_3p3"] = bn(get("sg_3plus3", "industrial_output_above")["value"])
-    t["output_growth_3p3"] = float(get("sg_3plus3", "industrial_output_above_growth")["value"])
-    t["va_3p3"] = bn(get("sg_3plus3", "industrial_va_above")["value"])
-    t["va_growth_3p3"] = float(get("sg_3plus3", "industrial_va_above_growth")["value"])
-    t["park_va"] = bn(get("sg_parks", "industrial_va_above")["value"])
+    t["output_3p3"] = bn(val(get("sg_3plus3", "industrial_output_above")))
+    t["output_growth_3p3"] = val(get("sg_3plus3", "industrial_output_above_growth"))
+    t["va_3p3"] = bn(val(get("sg_3plus3", "industrial_va_above")))
+    t["va_growth_3p3"] = val(get("sg_3plus3", "industrial_va_above_growth"))
+    t["park_va"] = bn(val(get("sg_parks", "industrial_va_above")))
     share = get("sg_parks", "industrial_va_share")
     assert share["unit"] == "%"
-    t["park_va_share"] = float(share["value"])
+    t["park_va_share"] = val(share)
     exact_out = facts[(facts["entity_id"] == "sg_parks") & (facts["indicator_id"] == "industrial_output_above")
                       & (facts["qualifier"] == "exactly") & (facts["source_id"] == SOURCE)]
     assert len(exact_out) == 1, "expected one exact park output figure"
-    t["park_output"] = bn(exact_out.iloc[0]["value"])
+    t["park_output"] = bn(val(exact_out.iloc[0]))
     t["fact_ids"].append(exact_out.iloc[0]["fact_id"])
     t["city_va"] = t["park_va"] / (t["park_va_share"] / 100)
     t["share_3p3_of_city"] = 100 * t["va_3p3"] / t["city_va"]
@@ -203,7 +208,7 @@ def totals(facts: pd.DataFrame) -> dict:
     t["output_3p3_over_parks"] = t["output_3p3"] - t["park_output"]
     cp = ct.set_index("cluster_id")
     pill = cp.loc[PILLARS]
-    t["contribution_pillars"] = float(get("sg_pillar3", "industrial_growth_contribution")["value"])
+    t["contribution_pillars"] = val(get("sg_pillar3", "industrial_growth_contribution"))
     t["contribution_electronics"] = float(cp.loc["sg_electronics", "contribution_pp"])
     t["contribution_sum"] = t["contribution_pillars"] + t["contribution_electronics"]
     inc = {c: cp.loc[c, "va_bn"] - cp.loc[c, "va_bn"] / (1 + cp.loc[c, "va_growth"] / 100)
@@ -259,7 +264,7 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
         tf = _select(facts, sid, "total_output", r["source_id"], "target")
         assert len(tf) == 1, f"expected one tier-threshold fact for {sid}, found {len(tf)}"
         tf = tf.iloc[0]
-        thr = bn(tf["value"])
+        thr = bn(val(tf))
         assert abs(thr * 10 - float(r["tier_threshold_yi"])) < 1e-6, f"{sid}: fact and cluster_system disagree"
         year, why = audit.target_year(tf["fact_id"], tf["period_end"], tf["period_basis"])
         row = {"sector_id": sid, "sector": names[sid], "group": r["group"], "tier": TIER_LABELS[r["group"]],
@@ -271,10 +276,10 @@ def layout_table(cluster_system: pd.DataFrame, facts: pd.DataFrame, entities: pd
         if tf["fact_id"] in audit.BASELINE_MAP:
             m = audit.BASELINE_MAP[tf["fact_id"]]
             b = by_id.loc[m.fact]
-            rr = audit.required_rate(float(tf["value"]), tf["qualifier"], float(b["value"]), b["qualifier"],
+            rr = audit.required_rate(val(tf), tf["qualifier"], val(b), b["qualifier"],
                                      int(b["period_end"].year), year, base_covers_target=m.covers_target, year_read=why)
             q = b["qualifier"] if m.covers_target else combine_qualifier([b["qualifier"], "at_least"])
-            row.update(current_bn=bn(b["value"]), current_q=q, current_fact=m.fact,
+            row.update(current_bn=bn(val(b)), current_q=q, current_fact=m.fact,
                        current_of=BASELINE_OF.get(b["entity_id"], CLUSTERS[b["entity_id"]]),
                        current_partial=not m.covers_target, required=rr,
                        multiple=rr.multiple, multiple_q=combine_qualifier([q], invert=[True]),
@@ -303,16 +308,16 @@ def data_centres(facts: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
         cab = pick(facts, pid, "data_centre_cabinets", year_end=None, status="plan")
         inv = pick(facts, pid, "planned_investment", year_end=None, status="plan")
         ids = [cab["fact_id"]] + ([inv["fact_id"]] if inv is not None else [])
-        row = {"entity_id": pid, "project": names[pid], "unit": "cabinet", "count": float(cab["value"]),
-               "count_q": cab["qualifier"], "invest_bn": bn(inv["value"]) if inv is not None else math.nan,
+        row = {"entity_id": pid, "project": names[pid], "unit": "cabinet", "count": val(cab),
+               "count_q": cab["qualifier"], "invest_bn": bn(val(inv)) if inv is not None else math.nan,
                "invest_q": inv["qualifier"] if inv is not None else None, "fact_ids": ids}
         rows.append(row)
     racks = pick(facts, "sg_bigdata", "data_centre_standard_racks", year_end=None, status="plan")
     inv = pick(facts, "sg_bigdata", "planned_investment", year_end=None, status="plan")
     n = pick(facts, "sg_bigdata", "data_centre_projects", year_end=None, status="actual")
     rows.append({"entity_id": "sg_bigdata", "project": f"All {int(n['value'])} data-centre projects",
-                 "unit": "standard rack", "count": float(racks["value"]), "count_q": racks["qualifier"],
-                 "invest_bn": bn(inv["value"]), "invest_q": inv["qualifier"],
+                 "unit": "standard rack", "count": val(racks), "count_q": racks["qualifier"],
+                 "invest_bn": bn(val(inv)), "invest_q": inv["qualifier"],
                  "fact_ids": [n["fact_id"], racks["fact_id"], inv["fact_id"]]})
     df = pd.DataFrame(rows)
     df["yuan_per_unit"] = df["invest_bn"] * 1e9 / df["count"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .trace import val
 from .calc import LOWER_BOUNDS, MU_PER_HA, UPPER_BOUNDS, cagr
 from .provenance import fact, value
 
@@ -208,7 +209,7 @@ def land_scale(facts: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for key, label, group in items:
         r = fact(FACTS[key], facts)
-        km2 = to_km2(float(r["value"]), r["unit"])
+        km2 = to_km2(val(r), r["unit"])
         rows.append({"key": key, "fact_id": r["fact_id"], "label": label, "group": group, "km2": km2,
                      "mu": km2_to_mu(km2), "status": r["status"], "qualifier": r["qualifier"],
                      "source_id": r["source_id"]})
@@ -278,7 +279,7 @@ def shaogang_path(facts: pd.DataFrame) -> list[Point]:
     for key in ["sg_2022", "sg_2025", "sg_2030"]:
         r = fact(FACTS[key], facts, unit="元")
         assert r["status"] == "target", f"{key} should be a target"
-        out.append(Point(r["period_end"], float(r["value"]), r["qualifier"]))
+        out.append(Point(r["period_end"], val(r), r["qualifier"]))
     return out
 
 
@@ -315,7 +316,7 @@ def energy_table(facts: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for key, label in items:
         r = fact(FACTS[key], facts, unit="千瓦")
-        rows.append({"key": key, "fact_id": r["fact_id"], "label": label, "gw": to_gw(float(r["value"]), "千瓦"),
+        rows.append({"key": key, "fact_id": r["fact_id"], "label": label, "gw": to_gw(val(r), "千瓦"),
                      "as_printed": f"{str(r['value_reported']).removesuffix('.0')} {r['unit_reported']}",
                      "status": r["status"], "qualifier": r["qualifier"], "source_id": r["source_id"]})
     return pd.DataFrame(rows)

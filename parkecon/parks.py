@@ -20,6 +20,7 @@ import math
 
 import pandas as pd
 
+from .trace import val
 from .calc import MU_PER_HA, YI, implied_previous
 from .clusters import ROLE_ORDER
 from .data import fingerprint, load
@@ -100,10 +101,10 @@ def headline(folder=None) -> pd.DataFrame:
         assert L["unit"] == "元" and G["unit"] == "%", (lvl, gr)
         assert L["qualifier"] == "exactly" and G["qualifier"] == "exactly", (lvl, gr)
         assert int(G["base_period"]) == L["period_end"].year - 1, gr
-        prev = implied_previous(float(L["value"]), float(G["value"]))
-        rows.append({"key": key, "indicator": HEADLINE_LABELS[key], "level_2021": float(L["value"]),
-                     "growth_pct": float(G["value"]), "implied_2020": prev,
-                     "change": float(L["value"]) - prev, "level_fact": lvl, "growth_fact": gr})
+        prev = implied_previous(val(L), val(G))
+        rows.append({"key": key, "indicator": HEADLINE_LABELS[key], "level_2021": val(L),
+                     "growth_pct": val(G), "implied_2020": prev,
+                     "change": val(L) - prev, "level_fact": lvl, "growth_fact": gr})
     return pd.DataFrame(rows).set_index("key")
 
 
@@ -125,16 +126,16 @@ def share_path(folder=None) -> dict:
     years_left = ytgt - y21
     base_year = 2020  # "目前" in a mid-2021 article: most likely the 2020 annual share (see note)
     return {
-        "share_2021": float(s21["value"]), "year_2021": y21,
-        "baseline": float(base["value"]), "baseline_qualifier": base["qualifier"],
+        "share_2021": val(s21), "year_2021": y21,
+        "baseline": val(base), "baseline_qualifier": base["qualifier"],
         "baseline_year_read": base_year,
-        "target": float(tgt["value"]), "target_qualifier": tgt["qualifier"], "target_year": ytgt,
+        "target": val(tgt), "target_qualifier": tgt["qualifier"], "target_year": ytgt,
         "years_left": years_left,
-        "gap_pp": float(tgt["value"]) - float(s21["value"]),
-        "required_pp_per_year": (float(tgt["value"]) - float(s21["value"])) / years_left,
+        "gap_pp": val(tgt) - val(s21),
+        "required_pp_per_year": (val(tgt) - val(s21)) / years_left,
         # from below 40 % to 70 %: more than 30 pp over the five years 2021-2025
-        "required_from_baseline_pp_per_year": (float(tgt["value"]) - float(base["value"])) / (ytgt - base_year),
-        "jump_2021_pp": float(s21["value"]) - float(base["value"]),  # a lower bound: baseline is "<40"
+        "required_from_baseline_pp_per_year": (val(tgt) - val(base)) / (ytgt - base_year),
+        "jump_2021_pp": val(s21) - val(base),  # a lower bound: baseline is "<40"
         "facts": [SHARE_BASELINE, SHARE_2021, SHARE_TARGET],
     }
 

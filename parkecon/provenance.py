@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .data import fingerprint, load
 from .paths import data_dir
+from .trace import Num
 
 
 def facts(folder=None) -> pd.DataFrame:
@@ -54,12 +55,16 @@ def fact(fact_id: str, facts: pd.DataFrame | None = None, folder=None, *, entity
     for column, expected in (("entity_id", entity), ("indicator_id", indicator), ("unit", unit)):
         if expected is not None and row[column] != expected:
             raise ValueError(f"fact {fact_id}: expected {column} {expected!r}, found {row[column]!r}")
+    if pd.notna(row["value"]):
+        row["value"] = Num.of_fact(fact_id, float(row["value"]))   # carries its id into computations
     return row
 
 
 def value(fact_id: str, facts: pd.DataFrame | None = None, folder=None, **checks) -> float:
-    """The value of one fact in base units (yuan, %, m², ...); see `fact`."""
-    return float(fact(fact_id, facts, folder, **checks)["value"])
+    """The value of one fact in base units (yuan, %, m², ...), as a `Num` that remembers the
+    fact's id (see parkecon/trace.py); see `fact`."""
+    v = fact(fact_id, facts, folder, **checks)["value"]
+    return v if isinstance(v, Num) else Num(float(v))
 
 
 def _by_id(folder=None) -> dict:

@@ -3,8 +3,9 @@
 Colour-blind-safe palette (Okabe & Ito 2008), sizes fit for the book's text column,
 PNG at twice the pixels it is shown at (sharp on high-density screens and when zoomed).
 Every figure is checked when a notebook shows it (`plt.show()`): text that overlaps other
-text or another panel, or that would be smaller than 11 CSS px in the book's 1280-px layout,
-fails the cell and so the build.
+text, sits so close to it on one line that the two read as one, is printed over an axis
+line, lies under a legend, runs into another panel, or would be smaller than 11 CSS px in
+the book's 1280-px layout, fails the cell and so the build.
 """
 from __future__ import annotations
 
@@ -134,32 +135,110 @@ def _drawn_texts(fig):
     return fig.canvas.get_renderer(), list(dict.fromkeys(drawn))
 
 
+#: Two texts side by side on one line need at least this gap (in ems of the smaller text): more
+#: than a word space (0.32 em in DejaVu Sans), so that a value label and the neighbouring
+#: panel's tick label ("50,000 Huashao Data Valley") never read as one phrase.
+MIN_GAP_EM = 0.5
+
+
+def _centre_shrunk(box, fx: float, fy: float):
+    """`box` scaled about its centre (Bbox.shrunk keeps the lower-left corner, which would
+    let a text poke up to 1 - fx of its width into its right-hand neighbour unseen)."""
+    from matplotlib.transforms import Bbox
+
+    cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    hw, hh = box.width * fx / 2, box.height * fy / 2
+    return Bbox([[cx - hw, cy - hh], [cx + hw, cy + hh]])
+
+
+def _too_close(a, ba, b, bb, dpi: float, ticks: dict) -> bool:
+    """Two upright texts on the same line with less than MIN_GAP_EM between them. Tick labels
+    of one axis are exempt (matplotlib spaces them; a close pair there reads as a row of
+    column labels), but not a tick label next to any other text."""
+    if a.get_rotation() % 360 or b.get_rotation() % 360:
+        return False
+    if id(a) in ticks and ticks.get(id(a)) is ticks.get(id(b)):
+        return False
+    em = min(a.get_fontsize(), b.get_fontsize()) * dpi / 72
+    same_line = min(ba.y1, bb.y1) - max(ba.y0, bb.y0) > 0.5 * em
+    gap = max(bb.x0 - ba.x1, ba.x0 - bb.x1)
+    return same_line and gap < MIN_GAP_EM * em
+
+
+def _tick_labels(fig) -> dict:
+    """id(tick label) -> (its Axes, its Axis). A tick label's own `.axes` is None in matplotlib,
+    so without this a tick label would belong to no panel."""
+    owner = {}
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tk in axis.get_major_ticks() + axis.get_minor_ticks():
+                for t in (tk.label1, tk.label2):
+                    owner[id(t)] = (ax, axis)
+    return owner
+
+
+def _axis_lines(fig, renderer):
+    """The visible axis lines (spines) of every panel: paths in display pixels, half stroke width."""
+    lines = []
+    for ax in fig.axes:
+        if not (ax.get_visible() and ax.axison):
+            continue
+        for name, spine in ax.spines.items():
+            if spine.get_visible() and spine.get_linewidth() > 0:
+                lines.append((ax, name, spine.get_transform().transform_path(spine.get_path()),
+                              spine.get_linewidth() * fig.dpi / 72 / 2))
+    return lines
+
+
 def text_problems(fig, column_px: float = COLUMN_PX, min_px: float = MIN_TEXT_PX) -> list[str]:
-    """Problems a reader would see: texts overlapping each other, text running into another
-    panel, and text smaller than `min_px` CSS px once the figure is shown in the book (at
-    half its pixel width, or narrower if that exceeds the text column)."""
+    """Problems a reader would see: texts overlapping each other or set so close on one line
+    that they read as one, text printed over an axis line or under a legend, text running into
+    another panel, and text smaller than `min_px` CSS px once the figure is shown in the book
+    (at half its pixel width, or narrower if that exceeds the text column)."""
     renderer, texts = _drawn_texts(fig)
     natural = fig.get_tightbbox(renderer).padded(0.1).width * fig.dpi
     scale = fig.dpi / 72 * min(0.5, column_px / natural)  # CSS px per point
     from matplotlib.text import Text
 
     # the text's own box (an annotation's box would include its arrow)
-    boxes = [(t, Text.get_window_extent(t, renderer).shrunk(0.96, 0.9)) for t in texts]
+    full = [(t, Text.get_window_extent(t, renderer)) for t in texts]
+    boxes = [(t, _centre_shrunk(b, 0.96, 0.9)) for t, b in full]
     label = lambda t: repr(t.get_text().replace("\n", " ")[:40])
+    owner = _tick_labels(fig)
+    ticks = {k: axis for k, (_, axis) in owner.items()}
     problems = []
     for t, _ in boxes:
         px = t.get_fontsize() * scale
         if px < min_px - 0.05:
             problems.append(f"{label(t)} is {px:.1f} CSS px (< {min_px}); use at least {min_px / scale:.1f} pt")
-    for i, (a, ba) in enumerate(boxes):
-        for b, bb in boxes[i + 1:]:
+    for i, ((a, ba), (_, fa)) in enumerate(zip(boxes, full)):
+        for (b, bb), (_, fb) in zip(boxes[i + 1:], full[i + 1:]):
             # rotated tick labels: their upright boxes overlap although the labels do not
             same_slant = a.get_rotation() == b.get_rotation() and a.get_rotation() % 90 != 0
             if ba.overlaps(bb) and not same_slant:
                 problems.append(f"{label(a)} overlaps {label(b)}")
+            elif _too_close(a, fa, b, fb, fig.dpi, ticks):
+                problems.append(f"{label(a)} runs into {label(b)} (less than {MIN_GAP_EM} em apart on one line)")
+    lines = _axis_lines(fig, renderer)
+    for t, bt in full:
+        # the text's box without its descender room (a line through the room under the baseline
+        # alone is not a collision), widened by half the line's stroke: a line touching the
+        # first letter is one
+        core = _centre_shrunk(bt, 1.0, 0.6)
+        for ax, name, path, half in lines:
+            if path.intersects_bbox(core.padded(half), filled=False):
+                problems.append(f"{label(t)} is printed over the {name} axis line")
+                break
+    legends = [lg for lg in [ax.get_legend() for ax in fig.axes] + list(fig.legends) if lg and lg.get_visible()]
+    for lg in legends:
+        own = {id(x) for x in lg.get_texts()} | {id(lg.get_title())}
+        frame = lg.get_window_extent(renderer)
+        for t, bt in boxes:
+            if id(t) not in own and bt.overlaps(frame):
+                problems.append(f"{label(t)} lies under a legend")
     panels = [(ax, ax.get_window_extent(renderer)) for ax in fig.axes if ax.get_visible() and ax.axison]
     for t, bt in boxes:
-        home = t.axes
+        home = owner[id(t)][0] if id(t) in owner else t.axes
         for ax, box in panels:
             if home is None or ax is home or ax.bbox.bounds == home.bbox.bounds:
                 continue

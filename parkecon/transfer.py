@@ -17,6 +17,7 @@ import re
 
 import pandas as pd
 
+from .trace import val
 from . import sectors
 from .calc import LOWER_BOUNDS, UPPER_BOUNDS, bn
 from .provenance import fact, value
@@ -276,9 +277,9 @@ def flow_table(facts: pd.DataFrame) -> pd.DataFrame:
         if p is not None:
             assert p["unit"] in ("个",), f"{pf} is not a count of projects"
             assert p["qualifier"] == "exactly", f"{pf}: project count is not exact"
-        n = float(p["value"]) if p is not None else float("nan")
+        n = val(p) if p is not None else float("nan")
         rows.append({"key": key, "label": label, "kind": kind, "projects": n,
-                     "value_bn": bn(float(v["value"])), "value_qualifier": v["qualifier"],
+                     "value_bn": bn(val(v)), "value_qualifier": v["qualifier"],
                      "period_end": v["period_end"], "source_id": v["source_id"],
                      "fact_ids": [x for x in (pf, vf) if x]})
     t = pd.DataFrame(rows)
@@ -350,14 +351,14 @@ def format_fact(row: pd.Series) -> str:
 
     q = row["qualifier"]
     if row["unit"] == "元":
-        text = words(bn(float(row["value"])), q, "{:,.2f}") + " bn yuan"
+        text = words(bn(val(row)), q, "{:,.2f}") + " bn yuan"
     elif row["unit"] == "%":
-        text = words(float(row["value"]), q, "{:,.1f}") + "%"
+        text = words(val(row), q, "{:,.1f}") + "%"
     else:
         unit = {"个": "projects", "家": "firms"}.get(str(row["unit_reported"]), str(row["unit"]))
-        if float(row["value"]) == 1:
+        if val(row) == 1:
             unit = unit.removesuffix("s")
-        text = words(float(row["value"]), q, "{:,.0f}") + " " + unit
+        text = words(val(row), q, "{:,.0f}") + " " + unit
     if row["status"] != "actual":
         text += f" ({row['status']})"
     return text

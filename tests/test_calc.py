@@ -59,3 +59,27 @@ def test_required_rate_is_printed_with_its_direction():
     assert high.statement() == "at most 78% a year from 2021 to 2025"       # rounded up
     assert either.statement() == "about 78% a year from 2021 to 2025, either way (no year given)"
     assert low.label(1) == ">77.8%" and either.label(0) == "≈78% (either way)"
+
+
+def test_a_unit_scale_in_a_computation_is_not_taken_for_a_remembered_value():
+    """÷ 1e9 (yuan to billions) stays a change of units even when a fact of 1e11 yuan (1e9 × 100) is
+    remembered: before, the divisor was matched to that fact and the derivation named it."""
+    from parkecon.trace import Num, describe
+
+    Num.of_fact("f001-045", 1e11)
+    out = Num.of_fact("f000-001", 1.35875e11) / 1e9
+    assert describe(out.expr) == "[f000-001]" and out.facts == ("f000-001",)
+    assert describe((out * 10).expr) == "[f000-001] × 10"
+    assert describe((Num.of_fact("f000-032", 57.1) / 100).expr) == "[f000-032] ÷ 100"
+
+
+def test_a_stated_derivation_is_not_mixed_with_a_guess():
+    """A plain number pasted with `how`, `facts` or `counts` carries only what is stated, even
+    when it equals a remembered value; without them it is still matched."""
+    from parkecon.notebook import _derivation
+    from parkecon.trace import Num
+
+    Num.of_fact("f000-001", 1.35875e11)
+    assert _derivation(135.875, None, None, None)["facts"] == ["f000-001"]
+    assert _derivation(135.875, "a stated computation", None, None) == {"how": "a stated computation"}
+    assert _derivation(135.875, None, ["f000-003"], None) == {"facts": ["f000-003"]}

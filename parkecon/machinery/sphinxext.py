@@ -73,15 +73,37 @@ def _lock(app) -> None:
     app._parkecon_lock = fh
 
 
+def build_code_digest(package: Path | None = None) -> str:
+    """SHA-256 of the package's code that runs inside Sphinx (this folder and the modules the
+    extensions import while pages are read and written): Sphinx does not notice when it changes."""
+    import hashlib
+
+    package = package or Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for p in sorted(package.rglob("*.py")) + sorted(package.rglob("*.csv")):
+        h.update(str(p.relative_to(package)).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def _config_inited(app, config) -> None:
     _lock(app)
     marker = _state(app) / MARKER
     app._parkecon_full = marker.exists()
-    if app._parkecon_full:
+    digest_file = Path(app.doctreedir) / "parkecon-build-code.sha256"   # beside the environment it vouches for
+    digest = build_code_digest()
+    # a saved environment not vouched for by a digest (an older build) counts as changed code
+    code_changed = (not digest_file.exists() or digest_file.read_text(encoding="utf-8") != digest) \
+        and (Path(app.doctreedir) / "environment.pickle").exists()
+    if app._parkecon_full or code_changed:
         pickle = Path(app.doctreedir) / "environment.pickle"
         if pickle.exists():
             pickle.unlink()
-        logger.info("[parkecon] the previous build did not finish cleanly: reading and writing every page again")
+        if app._parkecon_full:
+            logger.info("[parkecon] the previous build did not finish cleanly: reading and writing every page again")
+        else:
+            logger.info("[parkecon] the book's build code changed: reading and writing every page again")
+    app._parkecon_digest = (digest_file, digest)
     tmp = marker.with_suffix(".tmp")
     tmp.write_text(str(os.getpid()), encoding="utf-8")
     os.replace(tmp, marker)
@@ -145,6 +167,9 @@ def _build_finished(app, exception) -> None:
     """Remove the in-progress marker only after a build with no exception and no warning."""
     if exception is None and not getattr(app, "_warncount", 0):
         (_state(app) / MARKER).unlink(missing_ok=True)
+        digest_file, digest = app._parkecon_digest
+        digest_file.parent.mkdir(parents=True, exist_ok=True)
+        digest_file.write_text(digest, encoding="utf-8")
     fh = getattr(app, "_parkecon_lock", None)
     if fh is not None:
         fh.close()

@@ -33,12 +33,19 @@ def data_model_markdown(root: Path) -> str:
     return "\n".join(out)
 
 
-def docs(root: Path) -> dict[str, str]:
+def docs(root: Path, lang: str = "en", locale: Path | None = None) -> dict[str, str]:
     """Pages for the kit, to read offline: the glossary, the cheat sheet, the organiser's page
-    and the data model. (The solutions are in the kit's full/ notebooks.)"""
+    and the data model. (The solutions are in the kit's full/ notebooks.) For Chinese, each
+    page's text comes from its catalogue in `locale` (kitlang.translate_markdown)."""
     out = {}
     for rel, page in EXTRA_PAGES.items():
         if (root / page).is_file():
-            out[rel] = (root / page).read_text(encoding="utf-8")
+            text = (root / page).read_text(encoding="utf-8")
+            if lang != "en":
+                from .kitlang import messages, translate_markdown
+
+                docname = page[:-3]
+                text = translate_markdown(text, messages(locale, docname), docname)
+            out[rel] = text
     out["docs/data-model.md"] = data_model_markdown(root)
     return out

@@ -6,8 +6,8 @@ and exits non-zero if anything failed. A FAIL line says what is wrong and, after
 the command that fixes it, written for this computer (Windows, macOS or Linux). It prints
 no environment variables. Works in the repository and in the unpacked workshop kit.
 
-Its language: `--lang zh` or `--lang en`; else PARKECON_LANG; else the kit's
-kit-language.txt (the Chinese kit says zh); else English. Commands stay as they are typed.
+Its language: `--lang zh` or `--lang en`; else the kit's kit-language.txt (the Chinese
+kit says zh); else PARKECON_LANG; else English. Commands stay as they are typed.
 """
 from __future__ import annotations
 
@@ -67,20 +67,17 @@ ZH = {
 
 
 def language(argv: list[str] | None = None) -> str:
-    """'zh' or 'en': --lang, else PARKECON_LANG, else the kit's kit-language.txt, else English."""
+    """'zh' or 'en': --lang, else the kit's kit-language.txt, else PARKECON_LANG, else English."""
     argv = sys.argv[1:] if argv is None else argv
     for i, a in enumerate(argv):
         if a.startswith("--lang="):
             return a.split("=", 1)[1].strip()
         if a == "--lang" and i + 1 < len(argv):
             return argv[i + 1].strip()
-    env = (os.environ.get("PARKECON_LANG") or "").strip()
-    if env:
-        return env
     kit_lang = HERE / "kit-language.txt"
-    if kit_lang.is_file():
-        return kit_lang.read_text(encoding="utf-8").strip() or "en"
-    return "en"
+    if kit_lang.is_file() and kit_lang.read_text(encoding="utf-8").strip():
+        return kit_lang.read_text(encoding="utf-8").strip()
+    return (os.environ.get("PARKECON_LANG") or "").strip() or "en"
 
 
 LANG = "en"

@@ -14,12 +14,18 @@ EXTRA_PAGES = {"docs/glossary.md": "book/glossary.md", "docs/cheat-sheet.md": "b
                "docs/for-the-organiser.md": "book/workshop-organiser.md"}
 
 
-def data_model_markdown(root: Path) -> str:
-    """The data model (every table and field of data/datapackage.json) as one Markdown page."""
+HEAD = {"en": ["# The data model\n", "Every table of `data/` and its fields, from `data/datapackage.json`.\n"],
+        "zh": ["# 数据模型\n", "`data/` 中的每张表及其字段，取自 `data/datapackage.json`；表和字段的说明只有英文，"
+               "各列的中文解释见本书中文版的数据字典一页。\n"]}
+
+
+def data_model_markdown(root: Path, lang: str = "en") -> str:
+    """The data model (every table and field of data/datapackage.json) as one Markdown page
+    (the descriptions are the schema's, in English; the Chinese kit's page says so in Chinese)."""
     import json
 
     pkg = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    out = ["# The data model\n", "Every table of `data/` and its fields, from `data/datapackage.json`.\n"]
+    out = list(HEAD[lang])
     for res in pkg["resources"]:
         out.append(f"## {res.get('path', res['name'])}\n")
         if res.get("description"):
@@ -47,5 +53,5 @@ def docs(root: Path, lang: str = "en", locale: Path | None = None) -> dict[str, 
                 docname = page[:-3]
                 text = translate_markdown(text, messages(locale, docname), docname)
             out[rel] = text
-    out["docs/data-model.md"] = data_model_markdown(root)
+    out["docs/data-model.md"] = data_model_markdown(root, lang)
     return out

@@ -57,9 +57,10 @@ pins:
 clean:
 	rm -rf _build
 
-## learner: the workshop kit and zip, in _build/learner/ (written by the build, from the executed chapters)
+## learner: the workshop kits and zips, in _build/learner/ and, Chinese, _build/learner/zh/ (written by each
+## edition's build, from its executed chapters; parkecon/machinery/kitlang.py for the Chinese text)
 learner: book
-	@echo "The kit is at $(CURDIR)/_build/learner/parkecon-workshop.zip"
+	@echo "The kit is at $(CURDIR)/_build/learner/parkecon-workshop.zip (Chinese: $(CURDIR)/_build/learner/zh/parkecon-workshop-zh.zip)"
 
 ## check-setup: the attendees' set-up check
 check-setup: $(STAMP)

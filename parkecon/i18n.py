@@ -29,9 +29,17 @@ LANGS = ("en", "zh")
 CATALOGUE = Path(__file__).with_name("zh.csv")
 
 
+#: In an unpacked workshop kit, next to this package: the kit's language ("zh" in the Chinese kit).
+KIT_LANGUAGE = Path(__file__).resolve().parent.parent / "kit-language.txt"
+
+
 def lang() -> str:
-    """'en' or 'zh': the edition this kernel computes for (PARKECON_LANG, default 'en')."""
-    value = (os.environ.get("PARKECON_LANG") or "en").strip()
+    """'en' or 'zh': the edition this kernel computes for (PARKECON_LANG; else, in a workshop
+    kit, its kit-language.txt; default 'en')."""
+    value = (os.environ.get("PARKECON_LANG") or "").strip()
+    if not value and KIT_LANGUAGE.is_file():
+        value = KIT_LANGUAGE.read_text(encoding="utf-8").strip()
+    value = value or "en"
     if value not in LANGS:
         raise ValueError(f"PARKECON_LANG={value!r}: the editions are {', '.join(LANGS)}")
     return value

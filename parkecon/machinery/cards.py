@@ -51,10 +51,13 @@ def _lang(app) -> str:
 
 # ---- parsing: the glue role keeps its key and derivation ------------------------------------
 def _text_role():
-    from myst_nb.ext.glue.roles import PasteTextRole
     from myst_nb.ext.glue.utils import retrieve_glue_data
 
-    class PasteTextWithDerivation(PasteTextRole):
+    # langsite's role: it also resolves the keys of a translated paragraph (the Chinese edition),
+    # which this role replaces in the glue domain
+    from .langsite import TranslatedPasteText
+
+    class PasteTextWithDerivation(TranslatedPasteText):
         def run(self):
             result, messages = super().run()
             key = self.text.rsplit(":", 1)[0] if ":" in self.text else self.text

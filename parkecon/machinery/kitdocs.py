@@ -14,12 +14,18 @@ EXTRA_PAGES = {"docs/glossary.md": "book/glossary.md", "docs/cheat-sheet.md": "b
                "docs/for-the-organiser.md": "book/workshop-organiser.md"}
 
 
-def data_model_markdown(root: Path) -> str:
-    """The data model (every table and field of data/datapackage.json) as one Markdown page."""
+HEAD = {"en": ["# The data model\n", "Every table of `data/` and its fields, from `data/datapackage.json`.\n"],
+        "zh": ["# 数据模型\n", "`data/` 中的每张表及其字段，取自 `data/datapackage.json`；表和字段的说明只有英文，"
+               "各列的中文解释见本书中文版的数据字典一页。\n"]}
+
+
+def data_model_markdown(root: Path, lang: str = "en") -> str:
+    """The data model (every table and field of data/datapackage.json) as one Markdown page
+    (the descriptions are the schema's, in English; the Chinese kit's page says so in Chinese)."""
     import json
 
     pkg = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    out = ["# The data model\n", "Every table of `data/` and its fields, from `data/datapackage.json`.\n"]
+    out = list(HEAD[lang])
     for res in pkg["resources"]:
         out.append(f"## {res.get('path', res['name'])}\n")
         if res.get("description"):
@@ -33,12 +39,19 @@ def data_model_markdown(root: Path) -> str:
     return "\n".join(out)
 
 
-def docs(root: Path) -> dict[str, str]:
+def docs(root: Path, lang: str = "en", locale: Path | None = None) -> dict[str, str]:
     """Pages for the kit, to read offline: the glossary, the cheat sheet, the organiser's page
-    and the data model. (The solutions are in the kit's full/ notebooks.)"""
+    and the data model. (The solutions are in the kit's full/ notebooks.) For Chinese, each
+    page's text comes from its catalogue in `locale` (kitlang.translate_markdown)."""
     out = {}
     for rel, page in EXTRA_PAGES.items():
         if (root / page).is_file():
-            out[rel] = (root / page).read_text(encoding="utf-8")
-    out["docs/data-model.md"] = data_model_markdown(root)
+            text = (root / page).read_text(encoding="utf-8")
+            if lang != "en":
+                from .kitlang import messages, translate_markdown
+
+                docname = page[:-3]
+                text = translate_markdown(text, messages(locale, docname), docname)
+            out[rel] = text
+    out["docs/data-model.md"] = data_model_markdown(root, lang)
     return out

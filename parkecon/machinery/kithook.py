@@ -13,11 +13,21 @@ import shutil
 from pathlib import Path
 
 
-def _paths(app) -> tuple[Path, Path, Path]:
+def _paths(app) -> tuple[Path, Path, Path, str, Path | None]:
+    """Sources, the kit's folder, the execution cache, the language and the catalogues.
+
+    English: `_build/learner/`. Chinese: `_build/learner/zh/`, from the Chinese edition's
+    execution cache and its catalogues (its workshop page links that zip)."""
+    from .sphinxext import edition_lang
+
     src = Path(app.srcdir)
     build_dir = Path(app.doctreedir).parent  # _build, or _build/zh for the Chinese edition
     cache = getattr(app.config, "nb_execution_cache_path", "") or str(build_dir / ".jupyter_cache")
-    return src, build_dir / "learner", Path(cache)
+    lang = edition_lang(app.config)
+    if lang == "en":
+        return src, build_dir / "learner", Path(cache), lang, None
+    locale = src / (list(app.config.locale_dirs) or ["book/locale/"])[0]
+    return src, src / "_build" / "learner" / lang, Path(cache), lang, locale
 
 
 def write_kit(app, *args) -> None:
@@ -26,8 +36,8 @@ def write_kit(app, *args) -> None:
 
     if app.builder.name == "gettext":  # reads the English pages only for their messages
         return
-    src, out, cache = _paths(app)
-    app._parkecon_kit = learner.build(src, out, cache)
+    src, out, cache, lang, locale = _paths(app)
+    app._parkecon_kit = learner.build(src, out, cache, lang, locale)
     if app._parkecon_kit is None:
         return
     for md in learner.chapters(src):

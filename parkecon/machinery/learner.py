@@ -125,7 +125,7 @@ def glue_values(nb) -> dict[str, dict]:
     return out
 
 
-def glue_text(values: dict[str, dict], spec: str) -> str:
+def glue_text(values: dict[str, dict], spec: str, lang: str = "en") -> str:
     """`{glue:text}` as myst-nb renders it: `key:format`, format 's' when none is given."""
     from myst_nb.core.variables import format_plain_text
 
@@ -137,7 +137,7 @@ def glue_text(values: dict[str, dict], spec: str) -> str:
     from docutils.utils.smartquotes import smartyPants
 
     # the page runs Sphinx's smart quotes over pasted text (smartquotes_action 'qDe'): do the same
-    return smartyPants(format_plain_text(values[key]["text/plain"], fmt), "qDe", "en")
+    return smartyPants(format_plain_text(values[key]["text/plain"], fmt), "qDe", "zh-cn" if lang == "zh" else "en")
 
 
 # ------------------------------------------------------------------ MyST -> plain notebook
@@ -152,16 +152,43 @@ class Chapter:
     """One chapter turned into a notebook; `labels` maps figure and exercise labels of the
     whole book to (displayed text, page docname) so that references across chapters work."""
 
-    def __init__(self, root: Path, docname: str, number: int, values: dict, labels: dict, base: str):
+    def __init__(self, root: Path, docname: str, number: int, values: dict, labels: dict, base: str,
+                 lang: str = "en", locale: Path | None = None):
         self.root, self.docname, self.number = root, docname, number
         self.values, self.labels, self.base = values, labels, base
+        self.lang, self.locale = lang, locale  # Chinese: the page catalogues in `locale`
 
     def url(self, docname: str, anchor: str = "") -> str:
-        return f"{self.base}{docname}.html" + (f"#{anchor}" if anchor else "")
+        edition = "zh/" if self.lang == "zh" else ""
+        return f"{self.base}{edition}{docname}.html" + (f"#{anchor}" if anchor else "")
+
+    def messages(self, docname: str | None = None) -> dict[str, str]:
+        """{English: Chinese} of a page's catalogue (empty for the English kit)."""
+        if self.lang == "en":
+            return {}
+        from .kitlang import messages
+
+        return messages(self.locale, docname or self.docname)
+
+    def translate(self, source: str) -> str:
+        """A Markdown cell in the kit's language (the page's catalogue for Chinese)."""
+        if self.lang == "en":
+            return source
+        from .kitlang import translate_markdown
+
+        return translate_markdown(source, self.messages(), self.docname)
+
+    def title_of(self, docname: str) -> str:
+        title = page_title(self.root / (docname + ".md"))
+        if self.lang == "en":
+            return title
+        from .kitlang import lookup
+
+        return lookup(self.messages(docname), docname, title)
 
     def markdown(self, text: str) -> str:
         """Markdown of a cell with every role the kit supports replaced; fails on any other."""
-        text = GLUE_TEXT.sub(lambda m: f"<strong>{html.escape(glue_text(self.values, m.group(1)), quote=False)}</strong>", text)
+        text = GLUE_TEXT.sub(lambda m: f"<strong>{html.escape(glue_text(self.values, m.group(1), self.lang), quote=False)}</strong>", text)
 
         def numref(m):
             title, label = _role_target(m.group(1))
@@ -176,7 +203,7 @@ class Chapter:
             title, target = _role_target(m.group(1))
             path = (self.root / self.docname).parent / target
             docname = path.resolve().relative_to(self.root.resolve()).as_posix()
-            return f"[{title or page_title(self.root / (docname + '.md'))}]({self.url(docname)})"
+            return f"[{title or self.title_of(docname)}]({self.url(docname)})"
 
         text = NUMREF.sub(numref, text)
         text = DOC.sub(doc, text)
@@ -189,12 +216,14 @@ class Chapter:
         return text
 
 
-def label_index(root: Path) -> dict[str, tuple[str, str]]:
+def label_index(root: Path, lang: str = "en") -> dict[str, tuple[str, str]]:
     """{label: (text the book shows, docname)} for every named figure and exercise.
 
     Sphinx numbers both per chapter: 'Fig. 1.2' is the second figure of chapter 1,
     'Exercise 1.2' its second exercise (a test compares them with the built pages)."""
     import jupytext
+
+    from .kitlang import text as kit_text
 
     out = {}
     for docname, number in toc_pages(root):
@@ -207,22 +236,17 @@ def label_index(root: Path) -> dict[str, tuple[str, str]]:
                 if c.cell_type == "code" and "caption" in c.metadata.get("mystnb", {}).get("figure", {})]
         for i, fig in enumerate(figs, 1):
             if fig.get("name"):
-                out[fig["name"]] = (f"Fig. {number}.{i}", docname)
+                out[fig["name"]] = (kit_text(lang, "fig", n=f"{number}.{i}"), docname)
         for i, ex in enumerate(exercises(text), 1):
-            out[ex["label"]] = (f"Exercise {number}.{i}", docname)
+            out[ex["label"]] = (kit_text(lang, "exercise", n=f"{number}.{i}"), docname)
     return out
 
 
 def note_cell(chapter: Chapter, with_solutions: bool) -> str:
-    page = chapter.url(chapter.docname)
-    where = ("Each exercise is followed by its solution." if with_solutions else
-             "Exercises are marked **Exercise** with the minutes they take; work in the code cell "
-             "under each one (add cells as you need). The solutions are in the book, under each exercise.")
-    return (f"> **About this notebook.** It is chapter {chapter.number} of the book, made into a notebook "
-            f"([the chapter online]({page})). The numbers in **bold** in the text were computed when the "
-            "book was built, from the data as published: they are printed here as text and do **not** "
-            "change when you edit the data or the code and rerun. Tables, figures and printed results "
-            f"of the code cells do. {where}")
+    from .kitlang import text
+
+    where = text(chapter.lang, "with_solutions" if with_solutions else "without_solutions")
+    return text(chapter.lang, "note", number=chapter.number, page=chapter.url(chapter.docname), where=where)
 
 
 def to_notebook(chapter: Chapter, text: str, with_solutions: bool):
@@ -230,6 +254,10 @@ def to_notebook(chapter: Chapter, text: str, with_solutions: bool):
     import jupytext
     import nbformat
 
+    from .kitlang import exercise_heading
+    from .kitlang import text as kit_text
+
+    lang = chapter.lang
     if not with_solutions:
         text = strip_solutions(text)
     numbers = {label: shown for label, (shown, _) in chapter.labels.items()}
@@ -238,22 +266,24 @@ def to_notebook(chapter: Chapter, text: str, with_solutions: bool):
     in_exercise, last_label = False, None
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            starts = [m["label"] for m in EXERCISE_FENCE.finditer(cell.source)]
-            src = EXERCISE_FENCE.sub(lambda m: f"\n\n---\n\n### {numbers[m['label']]}: {m['title']}", cell.source)
-            src = SOLUTION_FENCE.sub(lambda m: f"#### Solution to {numbers[m['label']]}", src)
+            source = chapter.translate(cell.source)
+            starts = [m["label"] for m in EXERCISE_FENCE.finditer(source)]
+            src = EXERCISE_FENCE.sub(lambda m: "\n\n---\n\n" + exercise_heading(
+                chapter.messages(), chapter.docname, numbers[m["label"]], m["title"], lang), source)
+            src = SOLUTION_FENCE.sub(lambda m: "#### " + kit_text(lang, "solution_to", ref=numbers[m["label"]]), src)
             src = SOLUTION_END.sub("", src)
             # an exercise ends: give it a code cell to work in if it has none, point to its solution
             parts = EXERCISE_END.split(src)
             for i, part in enumerate(parts):
                 if i > 0:
                     if in_exercise == "open":
-                        cells.append(nbformat.v4.new_code_cell("# Your code here\n"))
+                        cells.append(nbformat.v4.new_code_cell(kit_text(lang, "your_code")))
                     in_exercise = False
                     if not with_solutions:
                         label = last_label
-                        part = (f"*The solution is in the book, under [{numbers[label]}]"
-                                f"({chapter.url(chapter.docname, label)}).*\n\n" + part)
-                if "\n### Exercise " in part:
+                        part = kit_text(lang, "solution_in_book", ref=numbers[label],
+                                        url=chapter.url(chapter.docname, label)) + "\n\n" + part
+                if "\n### " + kit_text(lang, "exercise", n="") in part:
                     in_exercise = "open"
                     last_label = starts.pop(0)
                 part = re.sub(r"\n{3,}", "\n\n", chapter.markdown(part)).strip()
@@ -274,8 +304,14 @@ def to_notebook(chapter: Chapter, text: str, with_solutions: bool):
             in_exercise = "has code"
         fig = meta.get("mystnb", {}).get("figure", {})
         if fig.get("caption"):
-            shown = numbers.get(fig.get("name"), "Figure")
-            cells.append(nbformat.v4.new_markdown_cell(f"**{shown}.** " + chapter.markdown(fig["caption"].strip())))
+            shown = numbers.get(fig.get("name"), kit_text(lang, "figure"))
+            caption = fig["caption"].strip()
+            if lang != "en":
+                from .kitlang import lookup
+
+                caption = lookup(chapter.messages(), chapter.docname, caption)
+            cells.append(nbformat.v4.new_markdown_cell(f"**{shown}{'.' if lang == 'en' else '　'}** "
+                                                       + chapter.markdown(caption)))
     title = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("# "))
     cells.insert(title + 1, nbformat.v4.new_markdown_cell(note_cell(chapter, with_solutions)))
     for i, c in enumerate(cells):
@@ -318,14 +354,53 @@ are when you change the data; the code cells, tables and figures follow your cha
 The book: {base}
 """
 
+README_ZH = """工作坊资料包：粤北的园区、产业集群与产业转移
+==============================================
 
-def _inputs_digest(root: Path, cache_dir: Path) -> str:
+notebooks/   本书各章做成的笔记本；练习不含解答
+full/        同样的各章，含全部解答（工作坊结束后使用）
+data/        整理后的数据（CSV 文件和 datapackage.json）
+parkecon/    本书的辅助包
+
+在本文件夹中安装一次（需要 Python 3.11，约一分钟）：
+
+  Windows（命令提示符或 PowerShell）：
+    py -3.11 -m venv .venv
+    .venv\\Scripts\\python -m pip install --no-deps -r requirements.txt
+    .venv\\Scripts\\python check_setup.py
+    .venv\\Scripts\\jupyter lab notebooks
+
+  macOS 和 Linux（终端）：
+    python3.11 -m venv .venv
+    .venv/bin/python -m pip install --no-deps -r requirements.txt
+    .venv/bin/python check_setup.py
+    .venv/bin/jupyter lab notebooks
+
+check_setup.py 对每项检查打印“通过”或“未通过”；未通过的一行会写明修复要运行的命令。
+JupyterLab 会在浏览器中打开。打开一章，选择 Run > Run All Cells（运行全部单元格）。
+
+正文中的粗体数字是构建本书时计算出来的，修改数据后它们保持不变；
+代码单元格、表格和图会随你的修改而变化。图中的文字为中文（本资料包的 kit-language.txt 写的是 zh）。
+本书中文版：{base}zh/
+"""
+
+#: per language: the zip's name, its top folder, the README. The Chinese kit also carries
+#: LANGUAGE_FILE, which parkecon (figure labels) and check_setup.py (messages) read.
+KITS = {"en": (ZIP_NAME, "parkecon-workshop", README),
+        "zh": ("parkecon-workshop-zh.zip", "parkecon-workshop-zh", README_ZH)}
+LANGUAGE_FILE = "kit-language.txt"
+
+
+def _inputs_digest(root: Path, cache_dir: Path, lang: str = "en", locale: Path | None = None) -> str:
     """A digest of everything the kit is made from: chapters, pages they link to, data, package,
     set-up files, and the execution cache's records (the executed chapters give the numbers)."""
     paths = [root / "_toc.yml", root / "_config.yml"] + chapters(root) + sorted((root / "data").rglob("*"))
     paths += sorted(PACKAGE.rglob("*.py")) + sorted(PACKAGE.rglob("*.csv")) + [root / n for n in KIT_FILES + [KIT_PINS]]
     paths += sorted((root / "book").glob("*.md"))
+    if lang != "en":  # the Chinese text: the page catalogues
+        paths += sorted(Path(locale).rglob("*.po"))
     h = hashlib.sha256()
+    h.update(lang.encode())
     for p in paths:
         if p.is_file():
             h.update(p.name.encode())
@@ -338,10 +413,13 @@ def _inputs_digest(root: Path, cache_dir: Path) -> str:
     return h.hexdigest()
 
 
-def notebooks(root: Path, cache_dir: Path) -> dict[str, tuple] | None:
-    """{chapter stem: (learner notebook, full notebook)}, or None if a chapter is not executed yet."""
+def notebooks(root: Path, cache_dir: Path, lang: str = "en", locale: Path | None = None) -> dict[str, tuple] | None:
+    """{chapter stem: (learner notebook, full notebook)}, or None if a chapter is not executed yet.
+
+    For Chinese (`lang` "zh") the cache is the Chinese edition's (values pasted for Chinese
+    text, such as the 亿 twins) and the text comes from the page catalogues in `locale`."""
     base = site_url(root)
-    labels = label_index(root)
+    labels = label_index(root, lang)
     numbers = dict(toc_pages(root))
     out = {}
     for md in chapters(root):
@@ -349,28 +427,42 @@ def notebooks(root: Path, cache_dir: Path) -> dict[str, tuple] | None:
         if nb is None:
             return None
         docname = md.relative_to(root).with_suffix("").as_posix()
-        ch = Chapter(root, docname, numbers[docname], glue_values(nb), labels, base)
+        ch = Chapter(root, docname, numbers[docname], glue_values(nb), labels, base, lang, locale)
         text = md.read_text(encoding="utf-8")
         out[md.stem] = (to_notebook(ch, text, with_solutions=False), to_notebook(ch, text, with_solutions=True))
     return out
 
 
-def build(root: Path, out: Path | None = None, cache_dir: Path | None = None) -> Path | None:
+def build(root: Path, out: Path | None = None, cache_dir: Path | None = None, lang: str = "en",
+          locale: Path | None = None) -> Path | None:
     """Write the learner kit and its zip from the executed chapters; return the zip's path.
 
     `cache_dir` is the execution cache (default `_build/.jupyter_cache`). Returns None and
     writes nothing while the cache lacks the current version of a chapter: call it after
-    the notebooks are executed. Skipped when nothing the kit is made from has changed."""
+    the notebooks are executed. Skipped when nothing the kit is made from has changed.
+
+    `lang` "zh" writes the Chinese kit (default out `_build/learner/zh/`, zip
+    `parkecon-workshop-zh.zip`) from the Chinese edition's execution cache (default
+    `_build/zh/.jupyter_cache`) and the page catalogues in `locale` (default book/locale/)."""
     import nbformat
 
-    out = out or root / "_build" / "learner"
-    cache_dir = cache_dir or root / "_build" / ".jupyter_cache"
+    zip_name, top, readme = KITS[lang]
+    if lang == "en":
+        out = out or root / "_build" / "learner"
+        cache_dir = cache_dir or root / "_build" / ".jupyter_cache"
+    else:
+        out = out or root / "_build" / "learner" / lang
+        cache_dir = cache_dir or root / "_build" / lang / ".jupyter_cache"
+        if locale is None:
+            from .editions import locale_dirs
+
+            locale = locale_dirs(root)
     kit = out / "kit"
-    digest = _inputs_digest(root, cache_dir)
+    digest = _inputs_digest(root, cache_dir, lang, locale)
     stamp = out / "inputs.sha256"
-    if (out / ZIP_NAME).is_file() and kit.is_dir() and stamp.is_file() and stamp.read_text() == digest:
-        return out / ZIP_NAME
-    nbs = notebooks(root, cache_dir)
+    if (out / zip_name).is_file() and kit.is_dir() and stamp.is_file() and stamp.read_text() == digest:
+        return out / zip_name
+    nbs = notebooks(root, cache_dir, lang, locale)
     if nbs is None:
         return None
     if kit.exists():
@@ -384,7 +476,7 @@ def build(root: Path, out: Path | None = None, cache_dir: Path | None = None) ->
     shutil.copytree(PACKAGE, kit / "parkecon", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     from .kitdocs import docs  # the glossary, cheat sheet, organiser's page and data model, to read offline
 
-    for rel, text in docs(root).items():
+    for rel, text in docs(root, lang, locale).items():
         (kit / rel).parent.mkdir(parents=True, exist_ok=True)
         (kit / rel).write_text(text, encoding="utf-8")
     for name in KIT_FILES:
@@ -392,17 +484,19 @@ def build(root: Path, out: Path | None = None, cache_dir: Path | None = None) ->
             shutil.copy2(root / name, kit / name)
     # the kit's own pins; a bare copy of the book without them (as some tests make) ships the book's
     shutil.copy2(root / KIT_PINS if (root / KIT_PINS).is_file() else root / "requirements.txt", kit / "requirements.txt")
-    (kit / "README.txt").write_text(README.format(base=site_url(root)), encoding="utf-8")
+    (kit / "README.txt").write_text(readme.format(base=site_url(root)), encoding="utf-8")
+    if lang != "en":
+        (kit / LANGUAGE_FILE).write_text(lang + "\n", encoding="utf-8")
     files = sorted(p for p in kit.rglob("*") if p.is_file())
     manifest = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(kit).as_posix()}\n"
                        for p in files if p.parts[len(kit.parts)] == "data")
     (kit / "MANIFEST.sha256").write_text(manifest, encoding="utf-8")
     files = sorted(p for p in kit.rglob("*") if p.is_file())
-    zpath = out / ZIP_NAME
+    zpath = out / zip_name
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for p in files:
-            info = zipfile.ZipInfo("parkecon-workshop/" + p.relative_to(kit).as_posix(), date_time=(2020, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(f"{top}/" + p.relative_to(kit).as_posix(), date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, p.read_bytes())

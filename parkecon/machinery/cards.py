@@ -85,6 +85,22 @@ def _is_number(text: str) -> bool:
     return bool(re.search(r"\d", text))
 
 
+def _own_pending(app, doctree, docname):
+    """Pastes in translated text (the Chinese edition): pending references to the page's own
+    glue data, with (key, text/plain, derivation) read from the data myst-nb stored."""
+    from myst_nb.ext.glue.crossref import read_glue_cache
+    from myst_nb.ext.glue.utils import PendingGlueReference
+
+    data = None
+    for node in doctree.findall(PendingGlueReference):
+        if node.refdoc != docname:
+            continue
+        if data is None:
+            data = read_glue_cache(app.env.mystnb_config.output_folder, docname)
+        out = data.get(node.key, {})
+        yield node, node.key, str(out.get("data", {}).get("text/plain", "")), (out.get("metadata") or {}).get("parkecon")
+
+
 def _collect(app, doctree) -> None:
     env = app.env
     docname = env.docname
@@ -99,6 +115,14 @@ def _collect(app, doctree) -> None:
                 with_d += 1
             else:
                 without.append(node["glue_key"])
+    for _node, key, text, d in _own_pending(app, doctree, docname):
+        if d:
+            uses.update(d.get("facts", []))
+        if _is_number(text):
+            if d:
+                with_d += 1
+            else:
+                without.append(key)
     if not hasattr(env, "parkecon_cards"):
         env.parkecon_cards = {}
     env.parkecon_cards[docname] = {"uses": sorted(uses), "with": with_d, "without": without}
@@ -263,7 +287,7 @@ def _report(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     report = coverage(app.env)
-    state = Path(app.outdir).parent / ".parkecon"
+    state = Path(app.doctreedir).parent / ".parkecon"   # _build/.parkecon, or _build/zh/.parkecon
     state.mkdir(parents=True, exist_ok=True)
     (state / f"coverage-{_lang(app)}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False),
                                                       encoding="utf-8")
@@ -277,7 +301,28 @@ def _report(app, exception) -> None:
                         + ", ".join(dict.fromkeys(v["without"])))
 
 
+def _wrap_pending_transform():
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class WrapOwnPendingPastes(SphinxPostTransform):
+        """Before myst-nb fills pending glue references (priority 5), wrap each reference to the
+        page's own data in an inline that carries its key and derivation, like a pasted number."""
+        default_priority = 4
+
+        def run(self, **kwargs):
+            docname = self.env.docname
+            for node, key, _text, d in list(_own_pending(self.app, self.document, docname)):
+                wrapper = nodes.inline(classes=["pasted-text"], glue_key=key)
+                if d:
+                    wrapper["derivation"] = json.dumps(d, sort_keys=True, ensure_ascii=False)
+                node.replace_self(wrapper)
+                wrapper += node
+
+    return WrapOwnPendingPastes
+
+
 def setup(app):
+    app.add_post_transform(_wrap_pending_transform())
     app.add_role_to_domain("glue", "text", _text_role(), override=True)
     app.connect("doctree-read", _collect)
     app.connect("env-purge-doc", _purge)

@@ -5,6 +5,12 @@ The table is plain HTML: without JavaScript all of it shows. `book/_static/facts
 adds a search box and filters by source and status. The last column holds, for each fact,
 an empty ``<span class="fact-uses" data-fact="...">`` that the build fills with the pages
 using the fact.
+
+Everything the table and the script show is in the edition's language (PARKECON_LANG): the
+headers, caption, periods, statuses and qualifiers through `tr`, the source's Chinese title
+from sources.csv, and the script's texts as the container's ``data-texts`` (JSON). Ids, codes,
+values and quotes are the data's own; the English gloss of a quote is left out of the Chinese
+edition, and a fact's note, which the data give in English only, is marked ``lang="en"``.
 """
 from __future__ import annotations
 

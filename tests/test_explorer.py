@@ -75,6 +75,89 @@ def test_period_labels_say_what_the_data_know():
     assert explorer.period_label(day) == "at 2022-07-21"
 
 
+def latin(text: str) -> list[str]:
+    """The Latin words of a text, ids, codes and the {placeholders} of the script's texts aside."""
+    text = re.sub(r"\{\w+\}|[A-Za-z0-9_-]+\.csv|\b[sxf]\d{3}(-\d{3})?\b", " ", text)
+    return re.findall(r"[A-Za-z]+", text)
+
+
+def test_the_chinese_explorer_writes_chinese_and_the_english_one_is_unchanged(monkeypatch):
+    import json
+
+    import parkecon as pe
+    from bs4 import BeautifulSoup
+
+    facts, sources = pe.facts(), pe.load("sources")
+    codes = list(dict.fromkeys(facts["status"]))
+
+    monkeypatch.setenv("PARKECON_LANG", "en")
+    en = BeautifulSoup(explorer.table_html(facts, sources), "html.parser")
+    monkeypatch.setenv("PARKECON_LANG", "zh")
+    zh_html = explorer.table_html(facts, sources)
+    zh = BeautifulSoup(zh_html, "html.parser")
+
+    heads = [th.get_text() for th in zh.select("thead th")]
+    assert len(heads) == 7 and all(h and not latin(h) for h in heads), heads
+    caption = zh.caption.get_text()
+    assert caption == f"facts.csv中的{len(facts)}条数据"
+    texts = json.loads(zh.select_one(".fx-explorer")["data-texts"])
+    assert set(texts["statuses"]) == set(codes)  # the values of the filter stay the data's codes
+    words = [v for k, v in texts.items() if k != "statuses"] + list(texts["statuses"].values())
+    assert len(words) == 11 + len(codes) and all(w and not latin(w) for w in words), words
+    assert "{n}" in texts["countAll"] and {"{n}", "{shown}"} <= set(re.findall(r"\{\w+\}", texts["countSome"]))
+    labels = json.loads(zh.select_one(".fx-explorer")["data-sources"])
+    assert labels and all(not latin(v.split("：", 1)[1]) for v in labels.values()), labels
+    periods = {explorer.period_label(r) for _, r in facts.iterrows()}
+    assert all(not latin(p) for p in periods), sorted(p for p in periods if latin(p))
+    assert {"2021年", "未注明日期（2021年的文件）", "2021年，与2020年相比", "截至2022年7月21日"} <= periods
+    for tr_zh, tr_en in zip(zh.select("tbody tr"), en.select("tbody tr")):
+        status, period = tr_zh.select("td")[2].get_text(" ", strip=True).split(" ", 1)
+        assert status == explorer.STATUS_ZH[tr_zh["data-status"]] and not latin(period)
+        qual = tr_zh.select_one(".fx-qual")
+        assert qual is None or not latin(qual.get_text())
+        assert "位置：" in tr_zh.select("td")[3].get_text() and "section" not in tr_zh.select("td")[3].get_text()
+        # the Chinese names first, then the English; ids and quotes as in the data
+        assert tr_zh.select_one(".fx-entity").contents[0]["class"] == ["fx-zh"]
+        assert tr_zh.select_one(".fx-quote").get_text() == tr_en.select_one(".fx-quote").get_text()
+        assert tr_zh.select_one(".fx-key").get_text() == tr_en.select_one(".fx-key").get_text()
+
+    # English: what the page wrote before the Chinese edition, for a sample of rows
+    rows = {r["fact_id"]: r for r in facts_rows()}
+    short = dict(zip(sources["source_id"], sources["short_en"]))
+    assert [th.get_text() for th in en.select("thead th")] == [
+        "Fact", "What (entity, indicator)", "As printed", "Status and period", "Source", "Quote", "Used on"]
+    assert en.caption.decode_contents() == f"The {len(facts)} facts of <code>facts.csv</code>"
+    for tr_en in en.select("tbody tr")[::25]:
+        r = rows[tr_en["id"]]
+        cells = tr_en.select("td")
+        assert cells[0].select_one(".fx-entity").contents[0]["class"] == ["fx-en"]
+        assert cells[2].get_text(" ", strip=True).startswith(r["status"] + " ")
+        assert cells[3].get_text() == f"{r['source_id']} {short[r['source_id']]}, section {r['locator']}"
+        if r["note"]:
+            assert tr_en.select_one(".fx-note").get_text() == f"Note: {r['note']}"
+    assert json.loads(en.select_one(".fx-explorer")["data-texts"]) == {
+        "filter": "Filter the facts", "search": "Search", "placeholder": "English or Chinese words, or an id",
+        "source": "Source", "status": "Status", "allSources": "All sources", "allStatuses": "All statuses",
+        "showAll": "Show all", "none": "No fact matches. Try fewer words or choose all sources and statuses.",
+        "countAll": "Showing all {n} facts.", "countSome": "Showing {shown} of {n} facts.",
+        "statuses": {c: c for c in codes}}
+
+
+def test_the_script_takes_every_text_it_shows_from_the_page():
+    import parkecon as pe
+
+    script = (ROOT / "book" / "_static" / "facts-explorer.js").read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.S)
+    strings = re.findall(r'"([^"\\]*)"', code)  # the script's string literals
+    texts = explorer.interface_texts(["actual"])
+    for key, text in texts.items():
+        if key != "statuses":
+            assert not [s for s in strings if text.split(" {")[0] in s], f"{text!r} is written in the script"
+            assert f"t.{key}" in code, f"the script does not use the page's text {key!r}"
+    assert "t.statuses" in code
+    assert not [s for s in strings if re.search(r"[A-Z][a-z]+ [a-z]+", s)], strings
+
+
 # ------------------------------------------------------------------ the built page
 
 @pytest.mark.build

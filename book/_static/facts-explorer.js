@@ -1,7 +1,8 @@
 /* The facts explorer (book/facts.md): a search box and filters by source and status over the
    table of facts. No library and no request: the table is in the page, and without this
    script all of it shows. Address parameters prefill the filters (facts.html?q=韶钢&status=target);
-   a link to one fact (facts.html#f000-001) clears any filter that would hide it. */
+   a link to one fact (facts.html#f000-001) clears any filter that would hide it. Every text it
+   shows comes from the page (data-texts, written by parkecon/explorer.py in the edition's language). */
 (function () {
   "use strict";
 
@@ -32,30 +33,35 @@
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var texts = rows.map(function (r) { return norm(r.textContent); });
     var sources = JSON.parse(box.getAttribute("data-sources") || "{}");
+    var t = JSON.parse(box.getAttribute("data-texts") || "{}");
+    var statusWords = t.statuses || {};
+    function fill(text, fields) {
+      return (text || "").replace(/\{(\w+)\}/g, function (m, k) { return k in fields ? fields[k] : m; });
+    }
     var statuses = [];
     rows.forEach(function (r) {
       var s = r.getAttribute("data-status");
       if (statuses.indexOf(s) < 0) statuses.push(s);
     });
 
-    var form = el("form", { "class": "fx-controls", role: "search", "aria-label": "Filter the facts" });
+    var form = el("form", { "class": "fx-controls", role: "search", "aria-label": t.filter });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     var qwrap = el("div", { "class": "fx-field fx-search" });
-    qwrap.appendChild(el("label", { "for": "fx-q" }, "Search"));
+    qwrap.appendChild(el("label", { "for": "fx-q" }, t.search));
     var q = el("input", { id: "fx-q", type: "search", autocomplete: "off", spellcheck: "false",
-                          placeholder: "English or Chinese words, or an id", "aria-describedby": "fx-count" });
+                          placeholder: t.placeholder, "aria-describedby": "fx-count" });
     qwrap.appendChild(q);
     form.appendChild(qwrap);
-    form.appendChild(select("fx-source", "Source",
-      [["", "All sources"]].concat(Object.keys(sources).map(function (k) { return [k, sources[k]]; }))));
-    form.appendChild(select("fx-status", "Status",
-      [["", "All statuses"]].concat(statuses.map(function (s) { return [s, s]; }))));
-    var clear = el("button", { type: "button", "class": "fx-clear" }, "Show all");
+    form.appendChild(select("fx-source", t.source,
+      [["", t.allSources]].concat(Object.keys(sources).map(function (k) { return [k, sources[k]]; }))));
+    form.appendChild(select("fx-status", t.status,
+      [["", t.allStatuses]].concat(statuses.map(function (s) { return [s, statusWords[s] || s]; }))));
+    var clear = el("button", { type: "button", "class": "fx-clear" }, t.showAll);
     form.appendChild(clear);
     var count = el("p", { id: "fx-count", "class": "fx-count", role: "status", "aria-live": "polite" });
     box.parentNode.insertBefore(form, box);
     box.parentNode.insertBefore(count, box);
-    var none = el("p", { "class": "fx-none", hidden: "" }, "No fact matches. Try fewer words or choose all sources and statuses.");
+    var none = el("p", { "class": "fx-none", hidden: "" }, t.none);
     box.appendChild(none);
 
     var source = form.querySelector("#fx-source");
@@ -74,8 +80,8 @@
       none.hidden = shown > 0;
       table.hidden = shown === 0;
       count.textContent = shown === rows.length
-        ? "Showing all " + rows.length + " facts."
-        : "Showing " + shown + " of " + rows.length + " facts.";
+        ? fill(t.countAll, { n: rows.length })
+        : fill(t.countSome, { shown: shown, n: rows.length });
     }
 
     function reset() {

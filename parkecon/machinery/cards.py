@@ -260,6 +260,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         for fid in info["uses"]:
             by_fact.setdefault(fid, []).append(doc)
     titles = app.env.titles
+    sep = "、" if _lang(app) == "zh" else ", "  # a list of page titles in the edition's punctuation
 
     def links(m):
         docs = by_fact.get(m.group(1), [])
@@ -268,7 +269,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
             href = app.builder.get_relative_uri(pagename, doc)
             title = titles[doc].astext() if doc in titles else doc
             out.append(f'<a href="{html.escape(href)}">{html.escape(title)}</a>')
-        return f'<span class="fact-uses" data-fact="{m.group(1)}">' + ", ".join(out) + "</span>"
+        return f'<span class="fact-uses" data-fact="{m.group(1)}">' + sep.join(out) + "</span>"
 
     context["body"] = _USES.sub(links, context["body"])
 

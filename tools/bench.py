@@ -16,6 +16,8 @@ the repository's data and build are never touched:
 - the test suite's wall time (skip with --no-tests)
 - the virtual environment's size, the built site's size, the heaviest page with its
   images, the largest figure file
+- the heaviest chapter's time to interactive in headless Chromium, with and without its
+  number cards (tools/pagetime.py)
 - the workshop kit as an attendee meets it (`--kit-only` measures just this): the zip's
   size; from unzipping, through creating its environment and installing its pins as
   README.txt says, to the first notebook executed, each step timed; the installed
@@ -302,6 +304,13 @@ def main() -> int:
         figs = sorted(((p.stat().st_size, p.name) for p in (html / "_images").glob("*") if p.is_file()), reverse=True)
         res["largest_figure_bytes"], res["largest_figure"] = figs[0] if figs else (0, "")
         res["figures"] = len(figs)
+        try:  # time to interactive of the heaviest chapter, with and without its number cards
+            sys.path.insert(0, str(ROOT / "tools"))
+            import pagetime
+
+            res["page_timing"] = pagetime.measure(html, [pagetime.heaviest_chapter(html)], runs=5)
+        except Exception as exc:  # no Chromium or Playwright: say so in the report
+            res["page_timing_note"] = f"not measured: {exc}"
     if not args.no_tests:
         t0 = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, text=True)
@@ -322,6 +331,13 @@ def main() -> int:
         ("built site", mb(res["site_bytes"]), "", None),
         ("virtual environment", mb(res["venv_bytes"]) if res["venv_bytes"] else "n/a", "", None),
     ] + kit_rows(res)
+    for page, v in res.get("page_timing", {}).items():
+        w, wo = v["with_cards"], v["without_cards"]
+        rows.append((f"time to interactive, {page} (Chromium, median of 5)",
+                     f"{w['tti']} ms with its {w['numbers']} number cards, {wo['tti']} ms without "
+                     f"({w['bytes'] - wo['bytes']:+,} bytes of HTML)", "", None))
+    if "page_timing_note" in res:
+        rows.append(("time to interactive", res["page_timing_note"], "", None))
     if "test_suite_s" in res:
         rows.append(("test suite", f"{res['test_suite_s']} s ({res['test_suite_result']})", "", None))
     md = ["| measure | value | target | met |", "|---|---|---|---|"]

@@ -137,6 +137,9 @@ def zh_config(root: Path) -> dict:
             "locale_dirs": [str(loc) if os.environ.get("PARKECON_LOCALE") else "book/locale/"],
             "html_search_language": "zh",
             "html_theme_options": theme,
+            # myst-nb's toggles of hidden code ("Show code cell source" in English)
+            "nb_code_prompt_show": "显示代码",
+            "nb_code_prompt_hide": "隐藏代码",
         }},
     }
     title = translation(root, base.get("title", ""))

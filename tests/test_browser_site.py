@@ -183,20 +183,23 @@ def search(page, site_url: str, term: str) -> tuple[set[str], str]:
     """The pages the site's search finds for a term, and the text of its results."""
     page.goto(f"{site_url}/search.html?q={quote(term)}", wait_until="networkidle")
     # results are listed one by one; the summary says "Search finished" (or "did not match") at the end
-    page.wait_for_function("() => /Search finished|did not match/.test("
+    page.wait_for_function("() => /Search finished|did not match|搜索完成|没有任何/.test("
                            "(document.querySelector('#search-results p.search-summary') || {}).textContent || '')",
                            timeout=20000)
     hrefs = page.eval_on_selector_all("#search-results ul.search li > a", "els => els.map(e => e.href)")
     return {urlparse(h).path.lstrip("/") for h in hrefs}, page.inner_text("#search-results")
 
 
-def pages_containing(built_book: Path, term: str) -> set[str]:
-    """Pages whose article holds the term: as a whole word for a Latin term (not 'key' inside
-    'fromkeys'), anywhere for a Chinese one (Chinese has no spaces between words)."""
+def pages_containing(built_book: Path, term: str, edition: str = "en") -> set[str]:
+    """Pages of one edition whose article holds the term: as a whole word for a Latin term (not
+    'key' inside 'fromkeys'), anywhere for a Chinese one (Chinese has no spaces between words).
+    Each edition has its own search index (the Chinese one under zh/)."""
+    pages = [p for p in site_pages(built_book) if not p.endswith("search.html")
+             and (p.startswith("zh/") if edition == "zh" else not p.startswith("zh/"))]
     if term.isascii():
         pattern = re.compile(rf"\b{re.escape(term)}\b", re.I)
-        return {p for p in site_pages(built_book) if p != "search.html" and pattern.search(article_text(built_book / p))}
-    return {p for p in site_pages(built_book) if p != "search.html" and term in article_text(built_book / p)}
+        return {p for p in pages if pattern.search(article_text(built_book / p))}
+    return {p for p in pages if term in article_text(built_book / p)}
 
 
 # Chinese names from data/entities.csv and data/indicators.csv (a short name such as 韶钢 is the
@@ -212,6 +215,16 @@ def test_search_finds_every_page_that_contains_the_term(browser, site_url, built
     assert expected, f"no page contains {term}: choose another sample"
     ctx, page = open_page(browser, site_url + "/index.html")
     found, _ = search(page, site_url, term)
+    assert expected <= found, f"{term}: not found on {sorted(expected - found)} (found {sorted(found)})"
+    ctx.close()
+
+
+@pytest.mark.parametrize("term", CHINESE_SAMPLE)
+def test_chinese_edition_search_finds_every_page_that_contains_the_term(browser, site_url, built_book, term):
+    expected = pages_containing(built_book, term, "zh")
+    assert expected, f"no Chinese page contains {term}: choose another sample"
+    ctx, page = open_page(browser, site_url + "/zh/index.html")
+    found, _ = search(page, site_url + "/zh", term)
     assert expected <= found, f"{term}: not found on {sorted(expected - found)} (found {sorted(found)})"
     ctx.close()
 

@@ -120,7 +120,9 @@ def row_html(r, source_name: str | None = None) -> str:
     return (
         f'<tr id="{fid}" data-source="{_e(r["source_id"])}" data-status="{_e(r["status"])}">'
         f'<th scope="row"><a class="fx-self" href="#{fid}"><code>{fid}</code></a></th>'
-        f'<td>{_names(r["entity_en"], r["entity_zh"], r["entity_id"], "fx-entity")}'
+        # a space between entity and indicator: in print (the PDF's table) the two must not
+        # run together into one unbreakable word
+        f'<td>{_names(r["entity_en"], r["entity_zh"], r["entity_id"], "fx-entity")} '
         f'{_names(r["indicator_en"], r["indicator_zh"], r["indicator_id"], "fx-indicator")}</td>'
         f'<td><span class="fx-value">{_e(r["value_text"])}\u00a0<span lang="zh-Hans">{_e(r["unit_reported"])}</span></span>'
         + (f' <span class="fx-qual">{_e(qual)}</span>' if qual else "") + "</td>"

@@ -94,6 +94,21 @@ def test_language_switch_leads_to_the_same_page_both_ways(built_book):
             assert local(ln.alternates["zh-CN"], built_book).resolve() == twin.resolve()
 
 
+def test_theme_strings_come_from_the_books_catalogue(built_book):
+    """The theme's own zh_CN catalogue uses Taiwanese wording ("列印成 PDF"); the book's
+    booktheme.po overrides it. Compiled catalogues (.mo) are not in the repository, so this
+    also shows that a fresh checkout compiles the theme catalogue before the theme reads it."""
+    from babel.messages.pofile import read_po
+
+    with open(ROOT / "book" / "locale" / "zh_CN" / "LC_MESSAGES" / "booktheme.po", "rb") as fh:
+        ours = {m.id: m.string for m in read_po(fh) if m.id and m.string}
+    assert ours["Print to PDF"] == "打印为 PDF"
+    html = (built_book / ZH / "notebooks" / "clusters.html").read_text(encoding="utf-8")
+    shown = [en for en in ("Print to PDF", "Repository", "Download this page") if ours[en] in html]
+    assert shown == ["Print to PDF", "Repository", "Download this page"], shown
+    assert "列印成 PDF" not in html and "Print to PDF" not in html
+
+
 # ------------------------------------------------------------------ numbers
 
 def glue_values(folder: Path) -> dict[tuple[str, str], str]:

@@ -139,6 +139,14 @@ def _booktheme_strings(app) -> None:
 
     if edition(app.config) == "en":
         return
+    from sphinx.util.i18n import CatalogRepository
+
+    # Sphinx compiles the page catalogues only when the build starts, after this event: the
+    # theme's catalogue is compiled here, so that a fresh checkout (no .mo files) has it too.
+    repo = CatalogRepository(app.srcdir, app.config.locale_dirs, app.config.language, app.config.source_encoding)
+    for catalog in repo.catalogs:
+        if catalog.domain == "booktheme" and catalog.is_outdated():
+            catalog.write_mo(app.config.language, app.config.gettext_allow_fuzzy_translations)
     key = ("general", "booktheme")
     for d in app.config.locale_dirs:
         full = path.join(app.srcdir, d)

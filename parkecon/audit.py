@@ -60,17 +60,17 @@ class Baseline(NamedTuple):
 #: Targets whose baseline is a fact of another indicator (or entity). Each entry says why.
 BASELINE_MAP = {
     "f001-046": Baseline("f000-020", False,
-                         "355N 'biomedicine and big health' (生物医药和大健康) total output (s001) matched to the "
+                         N_("355N 'biomedicine and big health' (生物医药和大健康) total output (s001) matched to the "
                          "biomedicine cluster's (生物医药产业集群) 2021 industrial output (s000); the 355N industry "
-                         "also counts health services (大健康), so the baseline covers only part of the target"),
+                         "also counts health services (大健康), so the baseline covers only part of the target")),
     "f001-047": Baseline("f000-015", False,
-                         "355N 'electronic information and big data' total output (s001) matched to the "
+                         N_("355N 'electronic information and big data' total output (s001) matched to the "
                          "electronics manufacturing cluster's 2021 output (s000); big data and software "
-                         "have no output figure, so the baseline covers electronics only"),
+                         "have no output figure, so the baseline covers electronics only")),
     "f001-051": Baseline("f000-006", True,
-                         "355N 'equipment manufacturing' (装备制造) total output (s001) matched to the equipment "
+                         N_("355N 'equipment manufacturing' (装备制造) total output (s001) matched to the equipment "
                          "manufacturing cluster (装备制造产业集群) of s000, the same name, whose 2021 output is itself "
-                         "printed as a lower bound (over 100 亿)"),
+                         "printed as a lower bound (over 100 亿)")),
 }
 
 #: The "355N" tiers (s001) carry no year; the year the book reads for them, and why.
@@ -81,8 +81,8 @@ READ_YEAR = {fid: (2025, N_("s001 gives no year; the book reads 2025")) for fid 
 #: Growth-rate targets compared with a past rate of another indicator.
 PAST_RATE_MAP = {
     "f004-034": ("f004-004",
-                 "target is for above-size industrial value added; the past rate (2016-2020) is "
-                 "for all industry, the only industrial rate the plan gives"),
+                 N_("target is for above-size industrial value added; the past rate (2016-2020) is "
+                    "for all industry, the only industrial rate the plan gives")),
 }
 
 #: Level targets whose required growth the same document states as a rate.
@@ -90,7 +90,7 @@ STATED_RATE = {"f004-032": "f004-033"}
 
 #: Growth targets the curators read as cumulative over the plan period, not per year.
 CUMULATIVE_RATE = {
-    "f004-039": "read as growth over 2021-2025 as a whole (the plan does not say), annualised here",
+    "f004-039": N_("read as growth over 2021-2025 as a whole (the plan does not say), annualised here"),
 }
 
 #: Measures for which a required growth rate makes sense.
@@ -296,13 +296,13 @@ def targets(folder=None) -> pd.DataFrame:
         covers = True
         if math.isnan(t.year):
             base, basis = None, "none"
-            r["mapping"] = "the document gives no year for this target"
+            r["mapping"] = tr("the document gives no year for this target")
         elif t.fact_id in BASELINE_MAP:
             bid, covers, why = BASELINE_MAP[t.fact_id]
             b = by_id.loc[bid]
             same = groups.get((b.entity_id, b.indicator_id), none)
             base, basis = b.rename(bid), "mapped baseline"
-            r["mapping"] = why
+            r["mapping"] = tr(why)
         elif t.measure in _GROWABLE and t.indicator_id not in NO_RATE and len(same[same["year"] < t.year]):
             before = same[same["year"] < t.year]
             own = before[before["source_id"] == t.source_id]
@@ -338,7 +338,7 @@ def targets(folder=None) -> pd.DataFrame:
             r.update(years=years, base_year=int(t.base_period), rate_unit="%/yr")
             if t.fact_id in CUMULATIVE_RATE:
                 r.update(basis="cumulative rate", rate=((1 + tv / 100) ** (1 / years) - 1) * 100,
-                         mapping=CUMULATIVE_RATE[t.fact_id])
+                         mapping=tr(CUMULATIVE_RATE[t.fact_id]))
             else:
                 r.update(basis="stated rate", rate=tv)
             r["rate_sign"] = _sign(t.qualifier)
@@ -346,7 +346,7 @@ def targets(folder=None) -> pd.DataFrame:
             if t.fact_id in PAST_RATE_MAP:
                 pid, why = PAST_RATE_MAP[t.fact_id]
                 past = f[f["fact_id"] == pid]
-                r["mapping"] = why
+                r["mapping"] = tr(why)
             if len(past):
                 p = past.sort_values("period_end").iloc[-1]
                 r.update(latest_fact=p.fact_id, latest=display_value(p.value_reported, p.unit_reported, p.qualifier, p.indicator_en) + tr("/yr"),
@@ -362,7 +362,8 @@ def targets(folder=None) -> pd.DataFrame:
             r.update(basis="stated rate", years=years, base_year=int(g.base_period), rate=Num.of_fact(g.name, float(g.value)),
                      rate_unit="%/yr", rate_sign=_sign(g.qualifier),
                      base=tr("none given ({value} implied)", value=display_value(implied / YI, "亿元", "about")),
-                     mapping=f"rate stated by {STATED_RATE[t.fact_id]}; the {int(g.base_period)} level is not given")
+                     mapping=tr("rate stated by {fact}; the {year} level is not given", fact=STATED_RATE[t.fact_id],
+                                year=int(g.base_period)))
         elif t.measure in _GROWABLE:
             earlier = tg[(tg["entity_id"] == t.entity_id) & (tg["indicator_id"] == t.indicator_id) & (tg["year"] < t.year)]
             if len(earlier):
@@ -504,6 +505,11 @@ def problems(folder=None) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ sources
+
+#: The `covers` texts of data/sources.csv, marked for the catalogue: the chapter shows them with
+#: `tr`, so a source record changed without its Chinese fails the Chinese edition and names the text.
+COVERS_TEXTS = [N_("2005-2025; mostly 2021"), N_("2019-2030; events of June 2021"), N_("2016-2035; mostly 2020"),
+                N_("2024 (the year of the notice; no plan horizon stated)"), N_("2015-2025; 2020 baselines")]
 
 def source_profile(folder=None) -> pd.DataFrame:
     """Facts per source: kind, official or not, counts by status and qualifier group, the

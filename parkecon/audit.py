@@ -62,7 +62,9 @@ BASELINE_MAP = {
     "f001-046": Baseline("f000-020", False,
                          N_("355N 'biomedicine and big health' (生物医药和大健康) total output (s001) matched to the "
                          "biomedicine cluster's (生物医药产业集群) 2021 industrial output (s000); the 355N industry "
-                         "also counts health services (大健康), so the baseline covers only part of the target")),
+                         "adds big health (大健康) to its name, and s000 does not say whether the cluster's output "
+                         "counts the health services it names as a focus (健康养生服务业), so the baseline may cover "
+                         "only part of the target")),
     "f001-047": Baseline("f000-015", False,
                          N_("355N 'electronic information and big data' total output (s001) matched to the "
                          "electronics manufacturing cluster's 2021 output (s000); big data and software "

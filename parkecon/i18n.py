@@ -114,6 +114,13 @@ def name_column(prefix: str = "name") -> str:
     return f"{prefix}_{'zh' if is_zh() else 'en'}"
 
 
+def name_columns(prefix: str = "name") -> list[str]:
+    """The name columns a reader of the edition reads, for tables that show names: the
+    documents' own Chinese names always, and beside them the English ones in the English
+    edition: ['name_zh', 'name_en'] / ['name_zh'] (prefix 'entity': 'entity_zh', ...)."""
+    return [f"{prefix}_zh"] if is_zh() else [f"{prefix}_zh", f"{prefix}_en"]
+
+
 def _names() -> dict[str, tuple[str, str]]:
     from .data import fingerprint, load
     from .paths import data_dir

@@ -16,7 +16,8 @@ from .trace import Num
 
 
 def facts(folder=None) -> pd.DataFrame:
-    """facts.csv joined with entity, indicator and source names (English and Chinese)."""
+    """facts.csv joined with entity, indicator and source names (English and Chinese: the source's
+    short English name and its Chinese title)."""
     folder = Path(folder) if folder else data_dir()
     return _facts(str(folder), fingerprint(folder, ["facts", "entities", "indicators", "sources"])).copy()
 
@@ -28,7 +29,9 @@ def _facts(folder: str, stamp: str) -> pd.DataFrame:
         columns={"name_en": "entity_en", "name_zh": "entity_zh", "kind": "entity_kind"})
     i = load("indicators", folder)[["indicator_id", "name_en", "name_zh", "measure", "family", "scope"]].rename(
         columns={"name_en": "indicator_en", "name_zh": "indicator_zh"})
-    s = load("sources", folder)[["source_id", "short_en"]].rename(columns={"short_en": "source_en"})
+    # the source's short English name, and its Chinese name: the document's own title
+    s = load("sources", folder)[["source_id", "short_en", "title_zh"]].rename(
+        columns={"short_en": "source_en", "title_zh": "source_zh"})
     return f.merge(e, on="entity_id", how="left").merge(i, on="indicator_id", how="left").merge(s, on="source_id", how="left")
 
 
@@ -93,14 +96,27 @@ def _when(r) -> str:
 STATUS_WORDS = {"target": "目标", "plan": "规划", "estimate": "估计"}
 
 
-def _qualifier_note(q: str) -> str:
+def qualifier_note(q: str, zh: bool | None = None) -> str:
+    """The qualifier after a printed figure: ' (more than)' / '（超过）', nothing for 'exactly'.
+    `zh` chooses the edition (default: this kernel's); the book's Sphinx extensions pass theirs."""
+    zh = is_zh() if zh is None else zh
     if q == "exactly":
         return ""
-    if is_zh():
+    if zh:
         from .calc import QUALIFIER_WORD_ZH
 
         return f"（{QUALIFIER_WORD_ZH.get(q, q)}）"
     return f" ({q.replace('_', ' ')})"
+
+
+def status_note(status: str, zh: bool | None = None) -> str:
+    """The status after what a fact is, unless achieved: ' (target)' / '（目标）'."""
+    zh = is_zh() if zh is None else zh
+    if status == "actual":
+        return ""
+    return f"（{STATUS_WORDS.get(status, status)}）" if zh else f" ({status})"
+
+
 
 
 def provenance(fact_ids, title: str | None = None, folder=None):
@@ -120,12 +136,11 @@ def provenance(fact_ids, title: str | None = None, folder=None):
     rows = f.set_index("fact_id").loc[ids]
     cells = []
     for fid, r in rows.iterrows():
-        qual = _qualifier_note(str(r["qualifier"]))
+        qual = qualifier_note(str(r["qualifier"]), zh)
+        status = status_note(str(r["status"]), zh)
         if zh:
-            status = f"（{STATUS_WORDS.get(r['status'], r['status'])}）" if r["status"] != "actual" else ""
             what = f"{html.escape(str(r['entity_zh']))}：{html.escape(str(r['indicator_zh']))}，{_when(r)}{status}"
         else:
-            status = f" ({r['status']})" if r["status"] != "actual" else ""
             what = f"{html.escape(str(r['entity_en']))}: {html.escape(str(r['indicator_en']))}, {_when(r)}{status}"
         cells.append(
             "<tr>"

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .i18n import N_, is_zh, tr
 from .machinery.learner import chapters, exercises
 
 DAY_RE = re.compile(r"\*\*In the workshop\*\*\s+\(day (\d)\)")
@@ -25,7 +26,7 @@ RECAP_RE = re.compile(r"a\s+second\s+day\s+opens\s+with\s+a\s+recap\s+\((\d+) mi
 CLOSING_RE = re.compile(r"Closing,\s+with\s+feedback\s+\((\d+) min\)")
 TITLE_RE = re.compile(r"^# (.+)$", re.M)
 #: A break after the Nth episode of a day.
-BREAKS = {"after_chapter": {1: ("Morning break", 15), 2: ("Lunch", 60), 3: ("Afternoon break", 15)}}
+BREAKS = {"after_chapter": {1: (N_("Morning break"), 15), 2: (N_("Lunch"), 60), 3: (N_("Afternoon break"), 15)}}
 START = dt.time(9, 0)
 
 
@@ -44,6 +45,19 @@ def chapter_minutes(path: Path) -> dict:
             "exercise_list": ex}
 
 
+def title(root: Path, c: dict) -> str:
+    """An episode's title in the edition's language: its page's own heading, or in the Chinese
+    edition that heading's translation in the page's catalogue (the title the chapter shows),
+    so that the schedule cannot name a chapter differently from the chapter itself."""
+    if not is_zh():
+        return c["title"]
+    from .machinery.editions import locale_dirs
+    from .machinery.kitlang import lookup, messages
+
+    doc = f"notebooks/{c['page']}"
+    return lookup(messages(locale_dirs(root), doc), doc, c["title"])
+
+
 def days(root: Path) -> list[int]:
     """The days the episodes are planned for, in order (1, or 1 and 2)."""
     return sorted({c["day"] for c in map(chapter_minutes, chapters(root)) if c["day"]})
@@ -56,17 +70,19 @@ def schedule(root: Path, day: int = 1):
     setup_text = (root / "book" / "workshop-setup.md").read_text(encoding="utf-8")
     page_text = (root / "book" / "workshop.md").read_text(encoding="utf-8")
     if day == 1:
-        rows = [("Opening: welcome, set-up check, laptops fixed while others start", int(SETUP_RE.search(setup_text).group(1)), "set-up")]
+        rows = [(tr("Opening: welcome, set-up check, laptops fixed while others start"), int(SETUP_RE.search(setup_text).group(1)), "set-up")]
     else:
-        rows = [("Opening: recap of the day before, questions from the notes", int(RECAP_RE.search(setup_text).group(1)), "set-up")]
+        rows = [(tr("Opening: recap of the day before, questions from the notes"), int(RECAP_RE.search(setup_text).group(1)), "set-up")]
     episodes = [c for c in map(chapter_minutes, chapters(root)) if c["day"] == day]
     for i, c in enumerate(episodes, start=1):
-        rows.append((f"{c['title']}: walk-through", c["walkthrough"], "teaching"))
-        rows.append((f"{c['title']}: exercises ({c['exercises']}) and debrief", c["exercise_minutes"] + c["debrief"], "exercises"))
+        name = title(root, c)
+        rows.append((tr("{title}: walk-through", title=name), c["walkthrough"], "teaching"))
+        rows.append((tr("{title}: exercises ({n}) and debrief", title=name, n=c["exercises"]),
+                     c["exercise_minutes"] + c["debrief"], "exercises"))
         if i in BREAKS["after_chapter"]:
             name, minutes = BREAKS["after_chapter"][i]
-            rows.append((name, minutes, "break"))
-    rows.append(("Closing: what we learned, feedback, post-workshop survey", int(CLOSING_RE.search(page_text).group(1)), "closing"))
+            rows.append((tr(name), minutes, "break"))
+    rows.append((tr("Closing: what we learned, feedback, post-workshop survey"), int(CLOSING_RE.search(page_text).group(1)), "closing"))
     out, t = [], dt.datetime.combine(dt.date(2000, 1, 1), START)
     for block, minutes, kind in rows:
         end = t + dt.timedelta(minutes=minutes)

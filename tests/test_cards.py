@@ -202,6 +202,43 @@ def test_a_number_opens_its_card_by_click_tap_and_keyboard(browser, site_url, si
         ctx.close()
 
 
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_a_card_has_a_readable_heading_and_nothing_covers_it_on_a_phone(browser, site_url, edition):
+    """The card is headed "Where this number comes from" (Chinese: 这个数字从何而来), not by the
+    glue key, which stays smaller secondary text; the theme's back-to-top button, fixed on the
+    screen once the reader has scrolled, does not cover the card opened at the bottom of a phone."""
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{site_url}/{edition}notebooks/park-economy.html", wait_until="networkidle")
+        expected = page.locator("#pe-card-text").get_attribute("data-title")
+        assert expected and not re.search(r"_|\d", expected)
+        num = page.locator("a.pe-num").nth(5)
+        num.scroll_into_view_if_needed()
+        page.mouse.wheel(0, 600)
+        page.wait_for_timeout(300)  # the theme shows its back-to-top button after a scroll up or down
+        num.scroll_into_view_if_needed()
+        num.tap()
+        card = page.locator(".pe-card")
+        assert card.locator(".pe-card-title").inner_text() == expected
+        assert page.evaluate("document.querySelector('.pe-card').getAttribute('aria-labelledby')") == "pe-card-title"
+        size = lambda sel: float(page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('.pe-card {sel}')).fontSize)"))
+        assert size(".pe-drv-key") < size(".pe-drv-value"), "the glue key is as prominent as the number"
+        box = card.bounding_box()
+        covering = page.evaluate("""(b) => [...document.querySelectorAll('body *')].filter(el => {
+            const s = getComputedStyle(el);
+            if (s.position !== 'fixed' || s.display === 'none' || s.visibility === 'hidden' || el.closest('.pe-card')) return false;
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && r.height > 0 && r.left < b.x + b.width && r.right > b.x && r.top < b.y + b.height && r.bottom > b.y
+                && Number(s.zIndex || 0) >= Number(getComputedStyle(document.querySelector('.pe-card')).zIndex);
+        }).map(el => el.id || el.className)""", box)
+        assert not covering, f"fixed elements over the open card: {covering}"
+        assert not page.locator("#pst-back-to-top").is_visible()
+        page.locator(".pe-card-close").click()
+    finally:
+        ctx.close()
+
+
 def test_without_javascript_a_number_leads_to_its_entry(browser, site_url):
     ctx = browser.new_context(java_script_enabled=False, **LAPTOP)
     page = ctx.new_page()

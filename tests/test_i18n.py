@@ -129,6 +129,24 @@ def test_money_names_and_lists_follow_the_edition(monkeypatch):
     assert pe.join(["a", "b", "c"]) == "a, b and c"
 
 
+def test_name_columns_and_provenance_words_follow_the_edition(monkeypatch):
+    """Tables that show names show the Chinese ones (and the English beside them only in the
+    English edition); qualifiers and statuses after a figure are Chinese words in Chinese."""
+    import parkecon as pe
+    from parkecon.provenance import qualifier_note, status_note
+
+    monkeypatch.setenv("PARKECON_LANG", "zh")
+    assert pe.name_columns() == ["name_zh"] and pe.name_columns("entity") == ["entity_zh"]
+    assert qualifier_note("about") == "（约）" and qualifier_note("more_than") == "（超过）"
+    assert qualifier_note("exactly") == "" and status_note("target") == "（目标）" and status_note("actual") == ""
+    assert set(pe.facts()["source_zh"]) >= {"清城区承接产业有序转移促进区域协调发展实施方案"}
+    monkeypatch.setenv("PARKECON_LANG", "en")
+    assert pe.name_columns() == ["name_zh", "name_en"]
+    assert qualifier_note("about") == " (about)" and status_note("target") == " (target)"
+    # the Sphinx extensions pass their edition explicitly
+    assert qualifier_note("at_least", zh=True) == "（至少）"
+
+
 def test_every_chinese_text_of_the_catalogue_renders_with_the_bundled_font(monkeypatch):
     """Each Chinese catalogue text drawn in a figure: no glyph falls back to an empty box (style.apply
     turns matplotlib's missing-glyph warning into an error, in both editions)."""

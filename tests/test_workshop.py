@@ -125,6 +125,29 @@ def test_every_exercise_block_has_slack():
         assert sched["kind"].iloc[0] == "set-up"
 
 
+def test_the_chinese_schedule_names_each_chapter_as_its_chinese_page_does(monkeypatch):
+    """In the Chinese edition every block of the schedule is Chinese, and a chapter's blocks carry
+    the title its own Chinese page shows (its catalogue's translation of its heading)."""
+    from parkecon import workshop
+    from parkecon.machinery.editions import locale_dirs
+    from parkecon.machinery.kitlang import messages
+
+    monkeypatch.setenv("PARKECON_LANG", "zh")
+    for day in workshop.days(ROOT):
+        sched, _ = workshop.schedule(ROOT, day)
+        english = [b for b in sched["block"] if re.search(r"[A-Za-z]{3,}", b.replace("pandas", ""))]
+        assert not english, f"day {day}: blocks in English: {english}"
+        for c in map(workshop.chapter_minutes, learner.chapters(ROOT)):
+            if c["day"] != day:
+                continue
+            zh = messages(locale_dirs(ROOT), f"notebooks/{c['page']}")[c["title"]]
+            assert workshop.title(ROOT, c) == zh
+            assert sum(b.startswith(zh + "：") for b in sched["block"]) == 2, f"{c['page']}: {zh!r} not in the schedule"
+    monkeypatch.setenv("PARKECON_LANG", "en")
+    c = workshop.chapter_minutes(learner.chapters(ROOT)[0])
+    assert workshop.title(ROOT, c) == c["title"]
+
+
 def test_every_chapter_is_planned_for_a_day():
     from parkecon import workshop
 

@@ -18,6 +18,7 @@
     if (!card) { return; }
     card.remove();
     card = null;
+    document.body.classList.remove("pe-card-open");
     if (opener) {
       opener.setAttribute("aria-expanded", "false");
       if (refocus) { opener.focus(); }
@@ -32,7 +33,13 @@
     card = document.createElement("div");
     card.className = "pe-card";
     card.setAttribute("role", "dialog");
-    card.setAttribute("aria-label", title);
+    // a readable heading ("Where this number comes from"); the entry below it starts with the
+    // number itself, and the glue key stays small secondary text
+    var heading = document.createElement("p");
+    heading.className = "pe-card-title";
+    heading.id = "pe-card-title";
+    heading.textContent = title;
+    card.setAttribute("aria-labelledby", heading.id);
     var body = entry.cloneNode(true);
     body.removeAttribute("id");
     body.removeAttribute("role");
@@ -45,6 +52,7 @@
     button.textContent = "\u00d7";
     button.addEventListener("click", function () { close(true); });
     card.appendChild(button);
+    card.appendChild(heading);
     card.appendChild(body);
     // the facts the number reads, as rows of the page's facts table
     var ids = (entry.getAttribute("data-facts") || "").split(" ").filter(Boolean);
@@ -69,6 +77,8 @@
       card.appendChild(wrap);
     }
     document.body.appendChild(card);
+    // nothing fixed on the page (the theme's back-to-top button) may cover an open card
+    document.body.classList.add("pe-card-open");
     if (window.innerWidth < 640) {
       card.classList.add("pe-card-sheet");
     } else {

@@ -34,14 +34,16 @@ TEXT = {
            "computed": "Computed as", "builds": "Builds on", "counts": "Counts", "facts": "Facts read",
            "fact": "fact", "what": "what", "printed": "as printed", "source": "source, section",
            "quote": "quote", "close": "Close", "card": "Where this number comes from",
-           "value": "Value", "gloss": "in English", "facts_title": "Facts these numbers read"},
+           "value": "Value", "gloss": "in English", "facts_title": "Facts these numbers read",
+           "key": "the name under which the build pasted this number"},
     "zh": {"title": "本页数字的来源",
            "intro": "本页正文中在构建时计算得出的每个数字都链接到这里：它由哪些数据算出、如何计算，以及每条数据在原文中的引文。"
                     "点击数据编号可在数据浏览页中查看。",
            "computed": "计算方式", "builds": "依据的数值", "counts": "计数对象", "facts": "所用数据",
            "fact": "编号", "what": "内容", "printed": "原文数值", "source": "来源、位置",
            "quote": "引文", "close": "关闭", "card": "这个数字从何而来",
-           "value": "数值", "gloss": "英文释义", "facts_title": "上述数字所用的数据"},
+           "value": "数值", "gloss": "英文释义", "facts_title": "上述数字所用的数据",
+           "key": "构建时粘贴这个数字所用的名称"},
 }
 
 
@@ -158,6 +160,8 @@ def _facts_table():
 
 def _fact_table(app, fact_ids, docname, t, lang) -> str:
     """The facts the page's numbers read, one row each (id="pe-fact-<id>"); entries link to rows."""
+    from parkecon.provenance import qualifier_note, status_note
+
     f = _facts_table()
     explorer = EXPLORER in app.env.all_docs
     rows = []
@@ -170,11 +174,9 @@ def _fact_table(app, fact_ids, docname, t, lang) -> str:
             what = f"{r['entity_zh']}：{r['indicator_zh']}" + (f"，{year}年" if year else "")
         else:
             what = f"{r['entity_en']}: {r['indicator_en']}" + (f", {year}" if year else "")
-        if r["status"] != "actual":
-            what += f" ({r['status']})"
-        printed = f"{str(r['value_reported']).removesuffix('.0')} {r['unit_reported']}"
-        if r["qualifier"] != "exactly":
-            printed += f" ({str(r['qualifier']).replace('_', ' ')})"
+        what += status_note(str(r["status"]), lang == "zh")
+        printed = (f"{str(r['value_reported']).removesuffix('.0')} {r['unit_reported']}"
+                   + qualifier_note(str(r["qualifier"]), lang == "zh"))
         if explorer:
             href = app.builder.get_relative_uri(docname, EXPLORER) + "#" + fid
             ident = f'<a href="{html.escape(href)}"><code>{fid}</code></a>'
@@ -198,8 +200,9 @@ def _fact_table(app, fact_ids, docname, t, lang) -> str:
 def _entry(app, docname, key, shown, d, values, on_page, t, lang) -> str:
     facts = " ".join(d.get("facts", []))
     parts = [f'<div class="pe-drv" id="pe-drv-{key}" data-facts="{facts}" role="group" aria-labelledby="pe-drv-{key}-h">',
+             # the number is the entry's heading; the glue key stays as small secondary text
              f'<p class="pe-drv-head" id="pe-drv-{key}-h"><strong class="pe-drv-value">{html.escape(shown)}</strong> '
-             f'<code class="pe-drv-key">{key}</code></p>']
+             f'<code class="pe-drv-key" title="{t["key"]}">{key}</code></p>']
     if d.get("counts"):
         parts.append(f'<p><span class="pe-label">{t["counts"]}:</span> {html.escape(d["counts"])}</p>')
     how = d.get("how") or d.get("expr")

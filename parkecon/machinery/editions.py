@@ -83,11 +83,15 @@ def config_messages(root: Path) -> list[str]:
     return out
 
 
-# Interface strings of the theme (pydata-sphinx-theme, "sphinx" domain) that it does not
-# translate into Chinese: added to sphinx.pot so that sphinx.po translates them. Strings of
-# sphinx-book-theme (its "booktheme" domain) are in booktheme.po (parkecon/machinery/langsite.py).
+# Interface strings of Sphinx and the theme (pydata-sphinx-theme; "sphinx" domain) that they
+# do not translate into Chinese: added to sphinx.pot so that sphinx.po translates them (the
+# permalinks' hover titles are Sphinx's own). Strings of sphinx-book-theme (its "booktheme"
+# domain) are in booktheme.po (parkecon/machinery/langsite.py); the few it writes without
+# marking them for translation come from the book's copies of its templates (book/_templates).
 THEME_MESSAGES = ("Back to top", "Skip to main content", "previous page", "next page", "On this page",
-                  "Section Navigation", "Site navigation", "Version warning")
+                  "Section Navigation", "Site navigation", "Version warning",
+                  "Link to this heading", "Link to this image", "Link to this table", "Link to this code",
+                  "Link to this definition", "Link to this equation", "light/dark", "© Copyright %(copyright)s.")
 
 
 def add_config_messages(root: Path, pot_dir: Path) -> None:

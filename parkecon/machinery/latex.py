@@ -493,8 +493,19 @@ def _pdf_href(docname: str, name: str) -> str:
     return "../" * docname.count("/") + f"{PDF_DIR}/{name}"
 
 
-def _describe(ed: dict) -> str:
-    return f"{ed['pages']} pages, {ed['bytes'] / 2**20:.1f} MB" if ed.get("pages") and ed.get("bytes") else "PDF"
+#: The introduction's sentences on the print edition and the download menu's tooltip, per edition of the site.
+INTRO_TEXT = {
+    "en": {"download": "Download: ", "sep": "; ", "end": ".", "size": "{pages} pages, {mb:.1f} MB",
+           "open": " (", "close": ")", "none": "This copy of the site was built without it.",
+           "tooltip": "Download the whole book as a PDF ({size})"},
+    "zh": {"download": "下载：", "sep": "；", "end": "。", "size": "{pages}页，{mb:.1f} MB",
+           "open": "（", "close": "）", "none": "本网站的这一版本构建时没有生成PDF。",
+           "tooltip": "下载全书PDF（{size}）"},
+}
+
+
+def _describe(ed: dict, t: dict = INTRO_TEXT["en"]) -> str:
+    return t["size"].format(pages=ed["pages"], mb=ed["bytes"] / 2**20) if ed.get("pages") and ed.get("bytes") else "PDF"
 
 
 def _intro_link(app, doctree, docname) -> None:
@@ -502,20 +513,21 @@ def _intro_link(app, doctree, docname) -> None:
     if app.builder.format != "html" or docname != app.config.root_doc:
         return
     editions = app.config.parkecon_pdf_editions
+    t = INTRO_TEXT["zh" if str(app.config.language or "en").startswith("zh") else "en"]
     for section in doctree.findall(nodes.section):
         if "print-edition" not in section["ids"] and "print-edition" not in section.get("names", []):
             continue
         if editions:
-            par = nodes.paragraph("", "Download: ")
+            par = nodes.paragraph("", t["download"])
             for i, ed in enumerate(editions):
                 if i:
-                    par += nodes.Text("; ")
+                    par += nodes.Text(t["sep"])
                 par += nodes.reference("", ed["file"], refuri=_pdf_href(docname, ed["file"]),
                                        classes=["pdf-edition-link"])
-                par += nodes.Text(f" ({_describe(ed)})")
-            par += nodes.Text(".")
+                par += nodes.Text(f"{t['open']}{_describe(ed, t)}{t['close']}")
+            par += nodes.Text(t["end"])
         else:
-            par = nodes.paragraph("", "This copy of the site was built without it.")
+            par = nodes.paragraph("", t["none"])
         section += par
 
 
@@ -524,12 +536,13 @@ def _download_menu(app, pagename, templatename, context, doctree) -> None:
     editions = app.config.parkecon_pdf_editions
     if not editions:
         return
+    t = INTRO_TEXT["zh" if str(app.config.language or "en").startswith("zh") else "en"]
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
             for ed in editions:
                 group["buttons"].append({
                     "type": "link", "url": context["pathto"](f"{PDF_DIR}/{ed['file']}", 1),
-                    "text": "book .pdf", "tooltip": f"Download the whole book as a PDF ({_describe(ed)})",
+                    "text": "book .pdf", "tooltip": t["tooltip"].format(size=_describe(ed, t)),
                     "icon": "fas fa-book", "label": "download-book-pdf-button"})
 
 

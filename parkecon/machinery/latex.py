@@ -493,8 +493,10 @@ def _pdf_href(docname: str, name: str) -> str:
     return "../" * docname.count("/") + f"{PDF_DIR}/{name}"
 
 
-def _describe(ed: dict) -> str:
-    return f"{ed['pages']} pages, {ed['bytes'] / 2**20:.1f} MB" if ed.get("pages") and ed.get("bytes") else "PDF"
+def _describe(ed: dict, zh: bool = False) -> str:
+    if not (ed.get("pages") and ed.get("bytes")):
+        return "PDF"
+    return f"{ed['pages']}页，{ed['bytes'] / 2**20:.1f} MB" if zh else f"{ed['pages']} pages, {ed['bytes'] / 2**20:.1f} MB"
 
 
 def _intro_link(app, doctree, docname) -> None:
@@ -502,20 +504,21 @@ def _intro_link(app, doctree, docname) -> None:
     if app.builder.format != "html" or docname != app.config.root_doc:
         return
     editions = app.config.parkecon_pdf_editions
+    zh = (app.config.language or "").startswith("zh")
     for section in doctree.findall(nodes.section):
         if "print-edition" not in section["ids"] and "print-edition" not in section.get("names", []):
             continue
         if editions:
-            par = nodes.paragraph("", "Download: ")
+            par = nodes.paragraph("", "下载：" if zh else "Download: ")
             for i, ed in enumerate(editions):
                 if i:
-                    par += nodes.Text("; ")
+                    par += nodes.Text("；" if zh else "; ")
                 par += nodes.reference("", ed["file"], refuri=_pdf_href(docname, ed["file"]),
                                        classes=["pdf-edition-link"])
-                par += nodes.Text(f" ({_describe(ed)})")
-            par += nodes.Text(".")
+                par += nodes.Text(f"（{_describe(ed, zh)}）" if zh else f" ({_describe(ed)})")
+            par += nodes.Text("。" if zh else ".")
         else:
-            par = nodes.paragraph("", "This copy of the site was built without it.")
+            par = nodes.paragraph("", "这份网站副本构建时没有生成PDF。" if zh else "This copy of the site was built without it.")
         section += par
 
 

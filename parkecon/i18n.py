@@ -14,6 +14,15 @@ the numbers are computed the same way in both.
     pe.money_scale(v), pe.money_unit()         # axes: billions / 亿
     pe.join(["a", "b", "c"])                   # 'a, b and c' / 'a、b、c'
 
+English that lives in the data (event titles, notes, the descriptions of data/datapackage.json)
+has its own catalogue, `parkecon/zh-data.csv`, keyed by the exact English of the data:
+
+    pe.tr_data(row.title_en)                   # 'Shaoguan starts ...' / '韶关开始建设第一个产业转移园'
+
+`DATA_TEXTS` names the files and columns whose text the Chinese pages show; the Chinese build
+fails before it starts when one of their texts has no row (`missing_data_texts`), naming the
+text, file, line and column, so English data changed without its Chinese cannot reach a page.
+
 Qualifiers (`calc.words`: 'more than 12' / '超过12') and dates (`date_label`: '21 July 2022' /
 '2022年7月21日') follow the edition too. tests/test_i18n.py checks that every literal passed to
 `tr` or `N_` has a row in the catalogue and that no row is unused.
@@ -22,11 +31,13 @@ from __future__ import annotations
 
 import csv
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 LANGS = ("en", "zh")
 CATALOGUE = Path(__file__).with_name("zh.csv")
+DATA_CATALOGUE = Path(__file__).with_name("zh-data.csv")
 
 
 #: In an unpacked workshop kit, next to this package: the kit's language ("zh" in the Chinese kit).
@@ -49,10 +60,11 @@ def is_zh() -> bool:
     return lang() == "zh"
 
 
-def catalogue() -> dict[str, str]:
-    """{English: Chinese} from parkecon/zh.csv (columns en, zh), read once per state of the file."""
-    stat = CATALOGUE.stat() if CATALOGUE.exists() else None
-    return _read(str(CATALOGUE), (stat.st_mtime_ns, stat.st_size) if stat else None)
+def catalogue(path: Path = CATALOGUE) -> dict[str, str]:
+    """{English: Chinese} from parkecon/zh.csv (columns en, zh), read once per state of the file;
+    `path=DATA_CATALOGUE` reads the catalogue of the data's text, parkecon/zh-data.csv."""
+    stat = path.stat() if path.exists() else None
+    return _read(str(path), (stat.st_mtime_ns, stat.st_size) if stat else None)
 
 
 @lru_cache(maxsize=2)
@@ -73,7 +85,7 @@ def _read(path: str, stamp) -> dict[str, str]:
                 problems.append(f"{path}, line {line}: {en!r} is translated twice, differently")
             out[en] = zh
     if problems:
-        raise ValueError("the text catalogue has problems:\n" + "\n".join(problems))
+        raise ValueError(f"the text catalogue {Path(path).name} has problems:\n" + "\n".join(problems))
     return out
 
 
@@ -88,6 +100,18 @@ def tr(text: str, **fields) -> str:
             raise KeyError(f"no Chinese for {text!r}: add a row to parkecon/zh.csv")
         text = cat[text]
     return text.format(**fields) if fields else text
+
+
+def tr_data(text: str) -> str:
+    """English text that comes from the data (an event's title, a source's note, a field's
+    description) in the edition's language: unchanged in English, its row of
+    parkecon/zh-data.csv in Chinese. A text without a row is an error that names it."""
+    if not is_zh() or not text:
+        return text
+    cat = catalogue(DATA_CATALOGUE)
+    if text not in cat:
+        raise KeyError(f"no Chinese for the data text {text!r}: add a row to parkecon/zh-data.csv")
+    return cat[text]
 
 
 def N_(text: str) -> str:
@@ -178,3 +202,84 @@ def join(items, final: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {final} " + items[-1]
+
+
+# ------------------------------------------------------------------ the data's English
+
+#: The data's English that the Chinese pages show, per file of data/: the columns of a CSV, or
+#: for datapackage.json the paths of its texts ("resources/schema/fields/description": the
+#: description of every field of every table). `missing_data_texts` checks every text of these
+#: against parkecon/zh-data.csv before the Chinese edition is built.
+#: facts.csv (note) joins when the Chinese of the fact notes is in zh-data.csv:
+#:     "facts.csv": ("note",),
+DATA_TEXTS: dict[str, tuple[str, ...]] = {
+    "events.csv": ("title_en", "note", "kind", "status", "date_precision"),
+    "sources.csv": ("short_en", "covers", "note"),
+    "datapackage.json": ("resources/title", "resources/description", "resources/schema/fields/description"),
+}
+
+
+@dataclass(frozen=True)
+class DataText:
+    """One English text of the data: where it is (file of data/, line, column or JSON path)."""
+    text: str
+    file: str
+    line: int
+    column: str
+
+    def __str__(self) -> str:
+        return f"data/{self.file}, line {self.line}, column {self.column}: {self.text!r}"
+
+
+def _json_texts(value, keys: list[str]):
+    if not keys:
+        if isinstance(value, str):
+            yield value
+        return
+    if isinstance(value, list):
+        for item in value:
+            yield from _json_texts(item, keys)
+    elif isinstance(value, dict) and keys[0] in value:
+        yield from _json_texts(value[keys[0]], keys[1:])
+
+
+def data_texts(folder=None, files: dict[str, tuple[str, ...]] | None = None) -> list[DataText]:
+    """Every non-empty text of the files and columns of `files` (default DATA_TEXTS) in the data
+    folder (default data/), in file order, with its line (a CSV row's last line; in
+    datapackage.json the line where the text stands)."""
+    import json
+
+    from .paths import data_dir
+
+    folder = Path(folder) if folder else data_dir()
+    out = []
+    for name, columns in (DATA_TEXTS if files is None else files).items():
+        path = folder / name
+        if name.endswith(".json"):
+            raw = path.read_text(encoding="utf-8")
+            doc = json.loads(raw)
+            for column in columns:
+                for text in _json_texts(doc, column.split("/")):
+                    if not text.strip():
+                        continue
+                    at = max(raw.find(json.dumps(text, ensure_ascii=False)), raw.find(json.dumps(text)))
+                    out.append(DataText(text, name, raw.count("\n", 0, max(at, 0)) + 1, column))
+            continue
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            absent = [c for c in columns if c not in (reader.fieldnames or [])]
+            if absent:
+                raise KeyError(f"data/{name} has no column {', '.join(absent)} (named in parkecon.i18n.DATA_TEXTS)")
+            for row in reader:
+                for column in columns:
+                    text = row[column] or ""
+                    if text.strip():
+                        out.append(DataText(text, name, reader.line_num, column))
+    return out
+
+
+def missing_data_texts(folder=None, files: dict[str, tuple[str, ...]] | None = None) -> list[DataText]:
+    """The data texts (see `data_texts`) that parkecon/zh-data.csv does not translate: all of
+    them, each with file, line and column. The Chinese build stops when there is any."""
+    cat = catalogue(DATA_CATALOGUE)
+    return [t for t in data_texts(folder, files) if t.text not in cat]

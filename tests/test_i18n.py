@@ -188,6 +188,78 @@ def test_a_missing_glyph_fails_the_figure_check(monkeypatch):
     plt.close(fig)
 
 
+# ------------------------------------------------------------------ the data's English
+
+DATA_CATALOGUE = ROOT / "parkecon" / "zh-data.csv"
+
+
+def test_every_row_of_the_data_catalogue_is_a_current_data_text_and_every_data_text_has_one():
+    from parkecon.i18n import DATA_TEXTS, data_texts, missing_data_texts
+
+    with open(DATA_CATALOGUE, encoding="utf-8", newline="") as fh:
+        rows = {r["en"]: r["zh"] for r in csv.DictReader(fh)}
+    texts = {t.text for t in data_texts(ROOT / "data")}
+    assert len(texts) > 100 and set(DATA_TEXTS) >= {"events.csv", "sources.csv", "datapackage.json"}
+    unused = [t for t in rows if t not in texts]
+    assert not unused, "parkecon/zh-data.csv rows that no data text of DATA_TEXTS has (English changed or removed?):\n" \
+        + "\n".join(map(repr, unused))
+    missing = missing_data_texts(ROOT / "data")
+    assert not missing, "\n".join(map(str, missing))
+    assert all(re.search("[\u4e00-\u9fff]", zh) for zh in rows.values()), "a row whose Chinese has no Chinese"
+
+
+def test_data_texts_follow_the_edition(monkeypatch):
+    import parkecon as pe
+
+    title = "Shaoguan starts building its first industrial transfer park"  # data/events.csv, e000-001
+    monkeypatch.setenv("PARKECON_LANG", "en")
+    assert pe.tr_data(title) == title
+    monkeypatch.setenv("PARKECON_LANG", "zh")
+    assert pe.tr_data(title) == "韶关市开始建设第一个产业转移园"
+    with pytest.raises(KeyError, match="no Chinese for the data text 'A title nobody translated'.*parkecon/zh-data.csv"):
+        pe.tr_data("A title nobody translated")
+
+
+def test_the_chinese_build_gate_fails_on_an_edited_event_title_and_names_file_line_and_column(tmp_path):
+    """On a copy of the data (data/ itself is never written): one event title changed in English
+    without its Chinese is the one problem the gate reports, with its place in the file."""
+    import shutil
+
+    from parkecon.machinery import editions
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    assert editions.data_gate(tmp_path) == []  # the copy as it is: complete
+    path = tmp_path / "data" / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    k = next(i for i, line in enumerate(lines) if line.startswith("e000-014,"))
+    old = "Huanan Equipment Park over-fulfils its annual investment-attraction task"
+    assert old in lines[k]
+    lines[k] = lines[k].replace(old, "Huanan Equipment Park exceeds its annual investment-attraction target")
+    path.write_text("".join(lines), encoding="utf-8")
+    found = editions.data_gate(tmp_path)
+    assert [(t.file, t.line, t.column) for t in found] == [("events.csv", k + 1, "title_en")]
+    report = editions.data_report(found)
+    assert f"data/events.csv, line {k + 1}, column title_en: 'Huanan Equipment Park exceeds" in report
+    assert "parkecon/zh-data.csv" in report
+    assert editions.data_gate(ROOT) == []  # the book's own data untouched and complete
+
+
+def test_the_gate_reads_descriptions_of_the_data_package_with_their_line(tmp_path):
+    import json
+    import shutil
+
+    from parkecon.machinery import editions
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    path = tmp_path / "data" / "datapackage.json"
+    pkg = json.loads(path.read_text(encoding="utf-8"))
+    pkg["resources"][0]["schema"]["fields"][1]["description"] = "name of the file"
+    path.write_text(json.dumps(pkg, ensure_ascii=False, indent=1), encoding="utf-8")
+    found = editions.data_gate(tmp_path)
+    assert [(t.text, t.column) for t in found] == [("name of the file", "resources/schema/fields/description")]
+    assert path.read_text(encoding="utf-8").splitlines()[found[0].line - 1].strip().startswith('"description": "name of the file"')
+
+
 # ------------------------------------------------------------------ one chapter in both editions
 
 CHAPTER = "park-economy"

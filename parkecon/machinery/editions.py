@@ -10,7 +10,9 @@ One configuration (_config.yml), two editions:
 3. The catalogues `book/locale/zh_CN/LC_MESSAGES/**.po` are updated from the templates
    (catalogues.update: translations kept, changed English marked fuzzy, new messages
    added empty), then the gate: any untranslated or fuzzy message stops the build here,
-   naming page and message (catalogues.problems).
+   naming page and message (catalogues.problems); so does any English text of the data that
+   the Chinese pages show without a row in parkecon/zh-data.csv, named with file, line and
+   column (`data_gate`: parkecon.i18n.DATA_TEXTS).
 4. Chinese, strict, into `_build/html/zh/`, with its own doctrees, its own execution
    cache (`_build/zh/.jupyter_cache`: the cache does not key on the language, one shared
    cache would serve English figures) and its own notebook outputs (`_build/zh/`). Its
@@ -141,6 +143,9 @@ def zh_config(root: Path) -> dict:
             "locale_dirs": [str(loc) if os.environ.get("PARKECON_LOCALE") else "book/locale/"],
             "html_search_language": "zh",
             "html_theme_options": theme,
+            # references without their English, cited as [张文文等，2021] (parkecon/machinery/site.py)
+            "bibtex_reference_style": "author_year_zh",
+            "bibtex_default_style": "plain_author_year_zh",
             # myst-nb's toggles of hidden code ("Show code cell source" in English)
             "nb_code_prompt_show": "显示代码",
             "nb_code_prompt_hide": "隐藏代码",
@@ -234,6 +239,21 @@ def extract_and_gate(root: Path, eds: dict[str, Edition], log=print, force: bool
     return catalogues.problems(locale_dirs(root))
 
 
+def data_gate(root: Path) -> list:
+    """The data's English that the Chinese pages show (parkecon.i18n.DATA_TEXTS) without a row in
+    parkecon/zh-data.csv: all of them, each with file, line and column."""
+    from ..i18n import missing_data_texts
+    from ..paths import data_dir
+
+    return missing_data_texts(data_dir(root))
+
+
+def data_report(missing: list) -> str:
+    return ("\n".join(f"  {t}" for t in missing)
+            + f"\n{len(missing)} text(s) of the data without Chinese: add a row (columns en,zh) for each to "
+              "parkecon/zh-data.csv, keyed by the exact English.")
+
+
 PRELOAD = ("jupyter_book.sphinx", "sphinx.application", "sphinx.builders.html", "myst_nb.sphinx_ext",
            "myst_nb.core.read", "jupyter_cache", "sphinx_book_theme", "pydata_sphinx_theme", "sphinx_exercise",
            "sphinxcontrib.bibtex", "parkecon", "parkecon.machinery.sphinxext", "parkecon.machinery.site",
@@ -303,7 +323,8 @@ def build(root: Path, langs=("en", "zh"), log=print) -> int:
     t0 = time.perf_counter()
     early = None
     zh_log = root / "_build" / "zh" / "build.log"
-    if "zh" in langs and "en" in langs and not catalogues.problems(locale_dirs(root)):
+    data_missing = data_gate(root) if "zh" in langs else []
+    if "zh" in langs and "en" in langs and not data_missing and not catalogues.problems(locale_dirs(root)):
         _preload()  # once, shared by both processes
         eds["zh"].config = write_zh_config(root)
         zh_log.parent.mkdir(parents=True, exist_ok=True)
@@ -322,16 +343,20 @@ def build(root: Path, langs=("en", "zh"), log=print) -> int:
         found = extract_and_gate(root, eds, log)
         times["messages_s"] = round(time.perf_counter() - t, 2)
         early_status = _join(early, zh_log) if early else None
-        if found:
+        if found or data_missing:
             # no Chinese site that shows English where the translation is missing or outdated
             import shutil
 
             shutil.rmtree(eds["zh"].outdir, ignore_errors=True)
-            log("[editions] the Chinese edition is not built: messages without a current translation\n"
-                + catalogues.report(found)
-                + f"\n{len(found)} message(s) in all; `make i18n-status` lists them all. Translate them in "
-                  f"{catalogues.catalogue_dir(locale_dirs(root))}"
-                  " (an outdated message is marked `#, fuzzy`: check its translation, then remove the mark).")
+            if found:
+                log("[editions] the Chinese edition is not built: messages without a current translation\n"
+                    + catalogues.report(found)
+                    + f"\n{len(found)} message(s) in all; `make i18n-status` lists them all. Translate them in "
+                      f"{catalogues.catalogue_dir(locale_dirs(root))}"
+                      " (an outdated message is marked `#, fuzzy`: check its translation, then remove the mark).")
+            if data_missing:
+                log("[editions] the Chinese edition is not built: English of the data without Chinese\n"
+                    + data_report(data_missing))
             return 1
         reused = early_status is not None and catalogues.fingerprint(locale_dirs(root)) == before
         if reused:
@@ -368,7 +393,22 @@ def status(root: Path, refresh: bool = True, log=print) -> int:
     if found:
         log("")
         log(catalogues.report(found, limit=10**6))
-    return 1 if found else 0
+    from ..i18n import data_texts
+    from ..paths import data_dir
+
+    texts, missing = data_texts(data_dir(root)), data_gate(root)
+    columns = list(dict.fromkeys((t.file, t.column) for t in texts))
+    w = max([len(f"{f}, {c}") for f, c in columns] + [len("data file, column")])
+    log("")
+    log(f"{'data file, column':<{w}}  texts  untranslated")
+    for file, column in columns:
+        n = sum(1 for t in texts if (t.file, t.column) == (file, column))
+        u = sum(1 for t in missing if (t.file, t.column) == (file, column))
+        log(f"{file + ', ' + column:<{w}}  {n:>5}  {u:>12}")
+    if missing:
+        log("")
+        log(data_report(missing))
+    return 1 if found or missing else 0
 
 
 if __name__ == "__main__":

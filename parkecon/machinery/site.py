@@ -230,7 +230,112 @@ def register_author_year_style() -> str:
 
     register_plugin("pybtex.style.labels", "author_year_labels", AuthorYearLabels, force=True)
     register_plugin("pybtex.style.formatting", "plain_author_year", AuthorYearStyle, force=True)
+    register_chinese_reference_styles()
     return "plain_author_year"
+
+
+# ------------------------------------------------------------------ references in the Chinese edition
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+MONTHS = {m: k for k, m in enumerate(["January", "February", "March", "April", "May", "June", "July", "August",
+                                      "September", "October", "November", "December"], start=1)}
+
+
+def chinese_only(text: str) -> str:
+    """A Chinese name or title of references.bib without the English given beside it:
+    '韶关市武江区 (Wujiang District, Shaoguan)' -> '韶关市武江区', '标题 [Title], 文号' -> '标题，文号'."""
+    if not _CJK.search(text):
+        return text
+    out = re.sub(r"\s*\((?=[^()]*[A-Za-z])[^()]*\)", "", text)
+    out = re.sub(r"\s*\[[^\]]*[A-Za-z][^\]]*\]", "", out)
+    return re.sub(r"(?<=[\u3400-\u9fff〕）”]),\s*", "，", out)
+
+
+def chinese_reference(entry):
+    """The entry as the Chinese edition lists it: names and titles without their English, the date
+    as 2022年7月, and for the English note only the source it is (来源 s000): the sources page gives
+    each source's dates and caveats in Chinese just above its reference list."""
+    from pybtex.database import Entry, Person
+
+    fields = dict(entry.fields)
+    for key in ("title", "howpublished"):
+        if key in fields:
+            fields[key] = chinese_only(fields[key])
+    month = fields.pop("month", None)
+    if month:
+        fields["year"] = f"{fields['year']}年{MONTHS[month] if month in MONTHS else int(month)}月"
+    elif "year" in fields:
+        fields["year"] = f"{fields['year']}年"
+    note = fields.pop("note", "")
+    if note:
+        m = re.search(r"Source (\w+)\.\s*$", note)
+        if not m:  # no silent English in the Chinese edition
+            raise ValueError(f"references.bib, {entry.key}: the note should end with 'Source <id>.' "
+                             f"(the Chinese edition shows only that): {note!r}")
+        fields["note"] = f"来源{m.group(1)}"
+    persons = {role: [Person(chinese_only(str(p))) for p in people] for role, people in entry.persons.items()}
+    return Entry(entry.type, fields=fields, persons=persons)
+
+
+def register_chinese_reference_styles() -> None:
+    """The Chinese edition's references (its configuration selects them, editions.zh_config):
+    "plain_author_year_zh" lists them without English, with Chinese dates and separators, and
+    labels them '张文文等，2021'; "author_year_zh" cites them the same way in the text."""
+    from dataclasses import dataclass, field
+
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.labels import BaseLabelStyle
+    from pybtex.style.names import BaseNameStyle, name_part
+    from pybtex.style.template import join, names, sentence
+    from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugin
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    def author(entry) -> str:
+        people = [chinese_only(" ".join(p.last_names + p.first_names)).replace("{", "").replace("}", "")
+                  for p in entry.persons.get("author", [])]
+        if not people:
+            return entry.key
+        return people[0] if len(people) == 1 else f"{people[0]}、{people[1]}" if len(people) == 2 else f"{people[0]}等"
+
+    class ChineseLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            for entry in sorted_entries:
+                year = re.match(r"\d*", entry.fields.get("year", "")).group()  # 2022 of 2022年7月
+                yield f"{author(entry)}，{year or '无日期'}"
+
+    class ChineseStyle(Plain):
+        default_label_style = ChineseLabels
+
+        def format_entry(self, label, entry, bib_data=None):
+            return super().format_entry(label, _keyed(chinese_reference(entry), entry.key), bib_data)
+
+        def format_names(self, role, as_sentence=True):
+            formatted = names(role, sep="、", sep2="、", last_sep="、")
+            return sentence[formatted] if as_sentence else formatted
+
+    class ChineseLastNames(BaseNameStyle):
+        def format(self, person, abbr=True):
+            return join[name_part[chinese_only(" ".join(person.last_names + person.first_names))
+                                  .replace("{", "").replace("}", "")]]
+
+    register_plugin("pybtex.style.labels", "author_year_labels_zh", ChineseLabels, force=True)
+    register_plugin("pybtex.style.formatting", "plain_author_year_zh", ChineseStyle, force=True)
+    register_plugin("pybtex.style.names", "last_zh", ChineseLastNames, force=True)
+
+    @dataclass
+    class ChineseAuthorYear(AuthorYearReferenceStyle):
+        person: PersonStyle = field(default_factory=lambda: PersonStyle(
+            style="last_zh", sep="、", sep2="、", last_sep="、", other="等"))
+        author_year_sep: str = "，"
+
+    register_bibtex_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_zh", ChineseAuthorYear, force=True)
+
+
+def _keyed(entry, key):
+    entry.key = key
+    return entry
 
 
 def _exercise_titles_transform():

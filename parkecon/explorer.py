@@ -10,7 +10,8 @@ Everything the table and the script show is in the edition's language (PARKECON_
 headers, caption, periods, statuses and qualifiers through `tr`, the source's Chinese title
 from sources.csv, and the script's texts as the container's ``data-texts`` (JSON). Ids, codes,
 values and quotes are the data's own; the English gloss of a quote is left out of the Chinese
-edition, and a fact's note, which the data give in English only, is marked ``lang="en"``.
+edition, and a fact's note (English in the data) is shown in Chinese from parkecon/zh-data.csv
+(`tr_data`; a note without its Chinese stops the Chinese build).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .i18n import N_, is_zh, tr
+from .i18n import N_, is_zh, tr, tr_data
 from .paths import repo_root
 
 PAGE = "book/facts"  # the explorer's page (docname); its HTML is book/facts.html in the site
@@ -113,7 +114,7 @@ def row_html(r, source_name: str | None = None) -> str:
     # the English gloss renders the quote for readers of English: the Chinese edition shows the quote alone
     gloss = f'<span class="fx-gloss">{_e(r["quote_en"])}</span>' if pd.notna(r.get("quote_en")) and not zh else ""
     note = (f'<span class="fx-note">{_e(tr("Note:"))}'
-            + (f'<span lang="en">{_e(r["note"])}</span>' if zh else f' {_e(r["note"])}')
+            + (_e(tr_data(r["note"])) if zh else f' {_e(r["note"])}')
             + "</span>") if pd.notna(r.get("note")) else ""
     src = r["source_en"] if source_name is None else source_name
     sep = "，" if zh else ", "

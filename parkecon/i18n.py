@@ -210,9 +210,8 @@ def join(items, final: str = "and") -> str:
 #: for datapackage.json the paths of its texts ("resources/schema/fields/description": the
 #: description of every field of every table). `missing_data_texts` checks every text of these
 #: against parkecon/zh-data.csv before the Chinese edition is built.
-#: facts.csv (note) joins when the Chinese of the fact notes is in zh-data.csv:
-#:     "facts.csv": ("note",),
 DATA_TEXTS: dict[str, tuple[str, ...]] = {
+    "facts.csv": ("note",),  # the facts explorer's notes
     "events.csv": ("title_en", "note", "kind", "status", "date_precision"),
     "sources.csv": ("short_en", "covers", "note"),
     "datapackage.json": ("resources/title", "resources/description", "resources/schema/fields/description"),

@@ -27,13 +27,14 @@ book: $(STAMP)
 i18n-status: $(STAMP)
 	$(BIN)/python -m parkecon i18n-status
 
-## pdf: the print edition, one PDF per edition in _build/pdf/ (needs TeX: the Debian packages it
-## names), then the site again, which links the PDF and carries a copy (_build/html/pdf/)
+## pdf: the print edition, one PDF per edition in _build/pdf/ (English and Chinese; needs TeX: the
+## Debian packages it names), then both sites again, each linking its own edition's PDF and
+## carrying a copy (_build/html/pdf/, _build/html/zh/pdf/)
 pdf: $(STAMP)
 	$(BIN)/python -m parkecon validate
 	$(BIN)/python tools/pdf.py
-	$(JB) build . $(STRICT)
-	@echo "The PDF is in $(CURDIR)/_build/pdf/ and in the site, $(CURDIR)/_build/html/pdf/"
+	$(BIN)/python -m parkecon build
+	@echo "The PDFs are in $(CURDIR)/_build/pdf/ and in the sites, $(CURDIR)/_build/html/pdf/ and $(CURDIR)/_build/html/zh/pdf/"
 
 ## test: the whole test suite (builds the book as part of it)
 test: $(STAMP)

@@ -1,5 +1,5 @@
 """Command line: `python -m parkecon validate [DATA_DIR]`, `build` (both editions), `i18n-status`,
-`export OUT_DIR [DATA_DIR]`."""
+`latex LANG` (the LaTeX sources of an edition's PDF), `export OUT_DIR [DATA_DIR]`."""
 from __future__ import annotations
 
 import argparse
@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="build the English and the Chinese edition strictly (make book)")
     b.add_argument("--lang", choices=["en", "zh", "all"], default="all",
                    help="zh builds the English edition first (its messages and execution are the source)")
+    lx = sub.add_parser("latex", help="the LaTeX sources of one edition's PDF, into _build/latex or _build/zh/latex "
+                                      "(tools/pdf.py typesets them)")
+    lx.add_argument("lang", choices=["en", "zh"])
     s = sub.add_parser("i18n-status", help="per page, the messages of the Chinese edition that are untranslated "
                                            "or outdated (reads the English pages again to extract them)")
     s.add_argument("--no-refresh", action="store_true", help="report the catalogues as they are, without extracting")
@@ -31,11 +34,13 @@ def main(argv: list[str] | None = None) -> int:
         for path in write(Path(args.folder) if args.folder else data_dir(), Path(args.out)):
             print(f"{path} ({path.stat().st_size:,} bytes)")
         return 0
-    if args.cmd in ("build", "i18n-status"):
+    if args.cmd in ("build", "i18n-status", "latex"):
         from .machinery import editions
         from .paths import repo_root
 
         root = repo_root()
+        if args.cmd == "latex":
+            return editions.latex(root, args.lang)
         if args.cmd == "build":
             return editions.build(root, ("en",) if args.lang == "en" else ("en", "zh"))
         return editions.status(root, refresh=not args.no_refresh)

@@ -1,26 +1,29 @@
-"""The print edition: `tools/pdf.py` builds the PDF, which is read back with poppler and
-compared with the HTML pages of the same build."""
+"""The print edition: `tools/pdf.py` builds one PDF per edition (English, Chinese), which is
+read back with poppler and compared with the HTML pages of the same edition and build."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import unicodedata
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT, copy_book, jb_build
+from conftest import ROOT, copy_book
 
 pytestmark = pytest.mark.build
 
 sys.path.insert(0, str(ROOT / "tools"))
 import pdf as pdftool  # noqa: E402  (tools/pdf.py)
 
-EDITION = pdftool.EDITIONS[0]
+EDITION, ZH_EDITION = pdftool.EDITIONS  # English, Chinese
+SITES = {"en": ROOT / "_build" / "html", "zh": ROOT / "_build" / "html" / "zh"}
 MISSING = pdftool.missing_packages()
 needs_tex = pytest.mark.skipif(bool(MISSING), reason="TeX is not installed (the PDF tests need it): "
                                                      "apt-get install " + " ".join(MISSING))
@@ -33,15 +36,27 @@ def run_pdf_tool(root: Path, env: dict | None = None) -> subprocess.CompletedPro
 
 
 @pytest.fixture(scope="session")
-def book_pdf() -> Path:
-    """The book's PDF, built as `make pdf` does: the PDF, then the site that links it."""
+def book_pdfs() -> dict[str, Path]:
+    """The book's PDFs, built as `make pdf` does: the PDFs, then both sites that link them."""
     proc = run_pdf_tool(ROOT)
     if proc.returncode != 0:
         pytest.fail("the PDF build failed:\n" + proc.stdout[-3000:] + proc.stderr[-5000:])
-    site = jb_build(ROOT)
+    print(proc.stdout)  # pages, sizes and times of each edition
+    site = subprocess.run([sys.executable, "-m", "parkecon", "build"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=1800, env={**os.environ, "PARKECON_ROOT": str(ROOT)})
     if site.returncode != 0:
         pytest.fail("the HTML build after the PDF failed:\n" + site.stdout[-3000:] + site.stderr[-3000:])
-    return ROOT / "_build" / "pdf" / f"{EDITION.name}.pdf"
+    return {ed.lang: ROOT / "_build" / "pdf" / f"{ed.name}.pdf" for ed in pdftool.EDITIONS}
+
+
+@pytest.fixture(scope="session")
+def book_pdf(book_pdfs) -> Path:
+    return book_pdfs["en"]
+
+
+@pytest.fixture(scope="session")
+def zh_pdf(book_pdfs) -> Path:
+    return book_pdfs["zh"]
 
 
 def pdf_text(pdf: Path, body_only: bool = False) -> str:
@@ -109,6 +124,46 @@ def read_page(html: Path) -> Pasted:
 def toc_pages() -> list[str]:
     text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     return [re.search(r"^root:\s*(\S+)", text, re.M).group(1)] + re.findall(r"file:\s*(\S+)", text)
+
+
+def running_text(pdf: Path) -> str:
+    """The PDF's running text: its paragraphs' lines, as poppler's pdftohtml reads them with their
+    font, size and place. A line of running text is set in the body's type size (the book's
+    pointsize) and runs across the text block; table cells (narrower, or smaller), figures' own
+    labels, the running head and foot are left out, and so is code (mono fonts) within a line."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", "-zoom", "1", str(pdf)], capture_output=True,
+                         text=True, check=True).stdout
+    body = int(re.search(r"pointsize:\s*(\d+)pt", (ROOT / "_config.yml").read_text(encoding="utf-8")).group(1))
+    fonts = {m.group(1): (int(m.group(2)), m.group(3))
+             for m in re.finditer(r'<fontspec id="(\d+)" size="(-?\d+)" family="([^"]+)"', xml)}
+    rows: dict[tuple[int, int], list] = {}
+    for page, content in re.findall(r'<page number="(\d+)"[^>]*>(.*?)</page>', xml, re.S):
+        for top, left, width, font, text in re.findall(
+                r'<text top="(\d+)" left="(\d+)" width="(\d+)"[^>]*font="(\d+)">(.*?)</text>', content):
+            size, family = fonts[font]
+            if size == body and 60 <= int(top) <= 785:  # A4: the running head above, the foot below
+                rows.setdefault((int(page), int(top)), []).append(
+                    (int(left), int(width), "Mono" in family, unescape(re.sub(r"<[^>]+>", "", text))))
+    lines = []  # pieces that follow each other on a line; a gap wider than 8 pt separates table cells
+    for key in sorted(rows):
+        pieces = sorted(rows[key])
+        line = [pieces[0]]
+        for piece in pieces[1:]:
+            if piece[0] - (line[-1][0] + line[-1][1]) > 8:
+                lines.append(line)
+                line = []
+            line.append(piece)
+        lines.append(line)
+    extent = [line[-1][0] + line[-1][1] - line[0][0] for line in lines]
+    block = sorted(extent)[int(0.99 * len(extent))]  # the text block's width
+    return "\n".join(" ".join(text for _, _, mono, text in line if not mono)
+                     for line, width in zip(lines, extent) if width >= 0.8 * block)
+
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+# an English sentence, or most of one: six or more English words in a row
+ENGLISH_RUN = re.compile(r"[A-Za-z][a-z]+(?:[ ,;:’'\-]+[A-Za-z][a-z]+){5,}")
 
 
 # --------------------------------------------------------------------------------------
@@ -275,3 +330,165 @@ def test_a_missing_glyph_fails_the_build(tmp_path):
     assert proc.returncode != 0
     assert "missing character" in proc.stderr and "1F6F8" in proc.stderr.upper(), proc.stderr[-2000:]
     assert not (book / "_build" / "pdf" / f"{EDITION.name}.pdf").exists()
+
+
+# --------------------------------------------------------------------------------------
+# The Chinese edition's PDF, read back like the English one, against the Chinese site
+
+ZH_SITE = SITES["zh"]
+
+
+def quoteless(text: str) -> str:
+    """Text without quotation marks: LaTeX prints the site's straight quotes as curly ones."""
+    return re.sub("[\"'“”‘’]", "", text)
+
+
+@needs_tex
+def test_zh_every_page_of_the_toc_is_in_the_pdf_in_book_order(zh_pdf):
+    text = squeeze(pdf_text(zh_pdf))
+    pos = -1
+    for page in toc_pages():
+        title = read_page(ZH_SITE / f"{page}.html").h1
+        assert title and HAN.search(title), f"zh/{page}.html has no Chinese h1: {title!r}"
+        found = text.find(squeeze(title), pos + 1)
+        assert found > pos, f"chapter '{title}' ({page}) is missing from the Chinese PDF or out of order"
+        pos = found
+
+
+@needs_tex
+def test_zh_chapters_open_with_their_number_in_chinese(zh_pdf):
+    """第1章 above each analysis chapter's title, 第一部分 ... for the parts, 目录 for the contents."""
+    text = squeeze(pdf_text(zh_pdf))
+    body = text[text.index("目录"):]
+    for number, chapter in enumerate(CHAPTERS, start=1):
+        title = squeeze(read_page(ZH_SITE / "notebooks" / f"{chapter}.html").h1)
+        assert title.startswith(f"{number}.") or HAN.search(title)
+        assert f"第{number}章{title.split('.', 1)[-1] if title.startswith(f'{number}.') else title}" in body, \
+            f"chapter {number} ({chapter}) does not open with 第{number}章"
+    assert "第一部分" in body and "第二部分" in body
+    assert not re.search(r"Chapter\d|Part[IV]+|Contents", text)
+
+
+@needs_tex
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_zh_every_computed_number_reads_as_on_the_chinese_site(zh_pdf, chapter):
+    text = quoteless(squeeze(pdf_text(zh_pdf, body_only=True)))
+    values = read_page(ZH_SITE / "notebooks" / f"{chapter}.html").values
+    assert len(values) >= 5, f"only {len(values)} pasted numbers on zh/{chapter}.html"
+    # Chinese puts no spaces between words: each value with the eight characters before it on the site
+    missing = [f"{before[-8:]} [{value}]" for before, value in values
+               if quoteless(squeeze(before)[-8:] + squeeze(value)) not in text]
+    assert missing == [], f"{len(missing)} of {len(values)} numbers of {chapter} differ in the Chinese PDF: {missing[:10]}"
+
+
+@needs_tex
+def test_zh_figures_are_those_of_the_chinese_site_numbered_alike_and_vector(zh_pdf):
+    site = []
+    for chapter in CHAPTERS:
+        site += re.findall(r'<span class="caption-number">图 ([\d.]+) </span>',
+                           (ZH_SITE / "notebooks" / f"{chapter}.html").read_text(encoding="utf-8"))
+    # a caption is 图 3.1, an em space, its text (a reference in the text runs on without a space)
+    printed = re.findall(r"^图 (\d+\.\d+)\s", pdf_text(zh_pdf), re.M)
+    assert len(site) >= 15
+    assert printed == site
+    images = subprocess.run(["pdfimages", "-list", str(zh_pdf)], capture_output=True, text=True, check=True)
+    for row in images.stdout.splitlines()[2:]:
+        x_ppi, y_ppi = (int(v) for v in row.split()[12:14])
+        assert min(x_ppi, y_ppi) >= 300, row
+
+
+@needs_tex
+def test_zh_page_count_and_page_numbers(zh_pdf, book_pdf):
+    summary = json.loads((zh_pdf.parent / f"{ZH_EDITION.name}.json").read_text(encoding="utf-8"))
+    pages = pdftool.pdf_pages(zh_pdf)
+    assert summary["pages"] == pages and summary["edition"] == "zh"
+    # the same book: as many pages as the English one, give or take what Chinese sets shorter or longer
+    assert 0.7 * pdftool.pdf_pages(book_pdf) <= pages <= 1.5 * pdftool.pdf_pages(book_pdf)
+    layout = subprocess.run(["pdftotext", "-layout", str(zh_pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout.split("\f")[:pages]
+    footers = []
+    for page in layout:
+        lines = [line for line in page.splitlines() if line.strip()]
+        m = re.match(r"^\s*(\d+)\s", lines[-1] + " ") or re.search(r"\s(\d+)\s*$", " " + lines[-1]) if lines else None
+        footers.append(int(m.group(1)) if m else None)
+    first = footers.index(1)
+    assert 2 <= first <= 12, f"{first} pages before page 1"
+    numbered = [(i, n) for i, n in enumerate(footers) if n is not None and i >= first]
+    assert len(numbered) >= 0.8 * (pages - first)
+    assert all(n == i - first + 1 for i, n in numbered), [(i, n) for i, n in numbered if n != i - first + 1][:5]
+
+
+@needs_tex
+def test_zh_title_page_is_chinese_with_version_date_licence_and_citation(zh_pdf):
+    first = subprocess.run(["pdftotext", "-l", "1", str(zh_pdf), "-"], capture_output=True, text=True).stdout
+    flat = "".join(first.split())
+    assert "园区、集群与产业转移：粤北工业经济" in flat
+    assert re.search(r"版本\d+\.\d+\.\d+", flat)
+    assert re.search(r"构建于\d{4}年[1-9]\d?月[1-9]\d?日", flat)  # a Chinese date, no leading zeros
+    assert "CCBY4.0" in flat and "引用方式" in flat and "许可" in flat
+    assert not re.search(r"Version|Built|Licence|How to cite", first)
+
+
+@needs_tex
+def test_zh_fonts_are_embedded_chinese_in_noto_cjk_figures_in_the_pinned_font(zh_pdf):
+    assert pdftool.unembedded_fonts(zh_pdf) == []
+    fonts = subprocess.run(["pdffonts", str(zh_pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts  # the text (serif) and headings (sans)
+    assert "NotoSansCJKsc" in fonts  # the figures' labels, from the pinned noto-cjk-sans-otc
+    log = (ROOT / "_build" / "zh" / "latex" / "book.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log
+    assert pdftool.log_problems(log) == []
+
+
+@needs_tex
+def test_zh_exercises_are_followed_by_their_solutions_and_the_bibliography_closes_the_book(zh_pdf):
+    text = pdf_text(zh_pdf)
+    # 练习 1.1, an em space, the title (pdftotext breaks the line at the em space)
+    exercises = re.findall(r"^练习 (\d+\.\d+)\s", text, re.M)
+    assert len(exercises) >= 15
+    assert not re.search(r"^(Exercise|Solution)\b", text, re.M)
+    starts = [m.start() for m in re.finditer(r"^练习 \d+\.\d+\s", text, re.M)]
+    for a, start, end in zip(exercises, starts, starts[1:]):  # a solution between each exercise and the next
+        block = text[start:end]
+        assert re.search(r"^解答$", block, re.M), f"no solution after exercise {a}"
+    last_pages = "\n".join(text.split("\f")[-4:])
+    assert "参考文献" in last_pages and "韶关市工业和信息化局" in last_pages
+
+
+# English allowed in the Chinese edition's running text: names, terms and code the text quotes,
+# and what the data holds only in English (the sources' issuers and notes, the workshop's
+# session names). Counted in sentence-like runs of six or more English words; the English PDF
+# has more than 1,000 of them, an untranslated chapter brings dozens.
+ENGLISH_RUNS_ALLOWED = 25
+MIN_HAN_PER_LATIN = 5.0
+
+
+@needs_tex
+def test_zh_running_text_is_chinese(zh_pdf, book_pdf):
+    text = running_text(zh_pdf)
+    han, latin = len(HAN.findall(text)), len(LATIN.findall(text))
+    runs = ENGLISH_RUN.findall(text)
+    print(f"Chinese PDF running text: {han} Chinese characters, {latin} Latin letters; "
+          f"{len(runs)} English runs:\n" + "\n".join(runs))
+    assert han >= MIN_HAN_PER_LATIN * latin
+    assert len(runs) <= ENGLISH_RUNS_ALLOWED, f"{len(runs)} English sentences in the Chinese PDF's running text"
+    # the measures can fail: the English PDF's running text is far from both
+    english = running_text(book_pdf)
+    assert len(HAN.findall(english)) < 0.1 * len(LATIN.findall(english))
+    assert len(ENGLISH_RUN.findall(english)) > 20 * ENGLISH_RUNS_ALLOWED
+
+
+@needs_tex
+def test_each_site_links_and_carries_its_own_editions_pdf(book_pdfs):
+    for lang, pdf in book_pdfs.items():
+        site = SITES[lang]
+        other = book_pdfs["zh" if lang == "en" else "en"].name
+        copy = site / "pdf" / pdf.name
+        assert copy.is_file() and copy.read_bytes() == pdf.read_bytes()
+        intro = (site / "book" / "intro.html").read_text(encoding="utf-8")
+        assert f'href="../pdf/{pdf.name}"' in intro and other not in intro
+        chapter = (site / "notebooks" / "clusters.html").read_text(encoding="utf-8")
+        assert f"pdf/{pdf.name}" in chapter and other not in chapter
+    zh_intro = (SITES["zh"] / "book" / "intro.html").read_text(encoding="utf-8")
+    assert "下载：" in zh_intro and "built without" not in zh_intro and "Download:" not in zh_intro
+    assert "全书 .pdf" in (SITES["zh"] / "notebooks" / "clusters.html").read_text(encoding="utf-8")

@@ -129,9 +129,16 @@ def pdf_build(book: Path) -> dict:
     dt = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit("PDF build failed:\n" + proc.stdout[-3000:] + proc.stderr[-3000:])
-    summary = json.loads(next((book / "_build" / "pdf").glob("*.json")).read_text(encoding="utf-8"))
-    return {"pdf_build_s": round(dt, 1), "pdf_pages": summary["pages"], "pdf_bytes": summary["bytes"],
-            "pdf_note": f"LaTeX sources {summary['sphinx_latex_s']} s, xelatex {summary['xelatex_s']} s"}
+    editions = {}
+    for path in sorted((book / "_build" / "pdf").glob("*.json")):
+        s = json.loads(path.read_text(encoding="utf-8"))
+        editions[s["edition"]] = {k: s.get(k) for k in ("total_s", "pages", "bytes", "sphinx_latex_s", "xelatex_s")}
+    # the goal is per edition: the slowest edition's time is held against it
+    return {"pdf_build_s": max(e["total_s"] for e in editions.values()), "pdf_all_editions_s": round(dt, 1),
+            "pdf_editions": editions,
+            "pdf_note": "; ".join(f"{lang} {e['total_s']} s, {e['pages']} pages, {e['bytes'] / 2**20:.2f} MB "
+                                  f"(LaTeX sources {e['sphinx_latex_s']} s, xelatex {e['xelatex_s']} s)"
+                                  for lang, e in editions.items())}
 
 
 def change_one_value(book: Path) -> str:
@@ -323,9 +330,9 @@ def main() -> int:
     rows = edition_rows(res) + [
         ("rebuild after one CSV change", f"{res['one_csv_change_rebuild_s']} s", "", None),
         ("slowest notebook", f"{res['notebook_max_s']} s", "≤ 10 s", res["met"]["notebook_max_s"]),
-        ("PDF on top of the HTML build",
-         f"{res['pdf_build_s']} s ({res['pdf_pages']} pages, {mb(res['pdf_bytes'])}; {res['pdf_note']})"
-         if res.get("pdf_build_s") is not None else res.get("pdf_note", "n/a"), "≤ 60 s", res["met"]["pdf_build_s"]),
+        ("PDF on top of the HTML build, per edition",
+         f"{res['pdf_note']}; both {res['pdf_all_editions_s']} s"
+         if res.get("pdf_build_s") is not None else res.get("pdf_note", "n/a"), "≤ 60 s each", res["met"]["pdf_build_s"]),
         ("heaviest page with images", f"{mb(res['heaviest_page_bytes'])} ({res['heaviest_page']})", "≤ 1.5 MB", res["met"]["heaviest_page_bytes"]),
         ("largest figure", f"{res['largest_figure_bytes'] / 1024:.0f} KB ({res['largest_figure']})", "≤ 250 KB", res["met"]["largest_figure_bytes"]),
         ("built site", mb(res["site_bytes"]), "", None),

@@ -29,30 +29,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-STRICT = ["-W", "-n", "--keep-going"]
 OVERFULL_PT = 6.0  # tolerance for boxes wider (or taller) than the text block
 
 
 @dataclass(frozen=True)
 class Edition:
-    """One language edition of the book."""
+    """One language edition of the book: its PDF is built from the same configuration,
+    doctrees and execution cache as its site (parkecon/machinery/editions.py)."""
 
-    lang: str
-    name: str                  # file name of the PDF, without .pdf
-    config: str | None = None  # extra jupyter-book config (a translated edition's settings)
+    lang: str   # "en" or "zh", as in parkecon/machinery/editions.py
+    name: str   # file name of the PDF, without .pdf
 
     def build_dir(self, root: Path) -> Path:
-        # the default edition uses the book's own _build (and its execution cache); another
-        # edition gets its own folder, cache included (the cache does not key on the language)
-        return root / "_build" if self.config is None else root / "_build" / "editions" / self.lang / "_build"
+        # the edition's build folder: _build (English) or _build/zh (Chinese, with its own
+        # doctrees and execution cache); the LaTeX sources go into its latex/
+        return root / "_build" if self.lang == "en" else root / "_build" / self.lang
 
 
-# The Chinese edition's configuration is generated from _config.yml by `make book`
-# (parkecon/machinery/editions.py writes _build/zh/_config.yml, with its execution cache
-# _build/zh/.jupyter_cache); a Chinese PDF would be
-# Edition("zh", "parks-clusters-transfer-zh", config="_build/zh/_config.yml")
-EDITIONS = [Edition("en", "parks-clusters-transfer-en")]
+EDITIONS = [Edition("en", "parks-clusters-transfer-en"), Edition("zh", "parks-clusters-transfer-zh")]
 
 # What the PDF build needs from the system, and the Debian package to install for it (the
 # package itself or one that depends on it: texlive-lang-chinese brings xeCJK's texlive-lang-cjk).
@@ -60,6 +54,7 @@ NEEDS_PROGRAMS = {"xelatex": "texlive-xetex", "latexmk": "latexmk", "xindy": "xi
                   "kpsewhich": "texlive-xetex", "pdffonts": "poppler-utils", "pdfinfo": "poppler-utils",
                   "fc-list": "fontconfig"}
 NEEDS_TEX_FILES = {"xeCJK.sty": "texlive-lang-chinese", "ctexhook.sty": "texlive-lang-chinese",
+                   "zhnumber.sty": "texlive-lang-chinese", "etoolbox.sty": "texlive-latex-extra",
                    "fncychap.sty": "texlive-latex-extra", "tabulary.sty": "texlive-latex-extra",
                    "pgfplots.sty": "texlive-latex-extra", "changepage.sty": "texlive-latex-extra",
                    "ucharclasses.sty": "texlive-xetex", "unicode-math.sty": "texlive-xetex",
@@ -135,12 +130,12 @@ def run(cmd: list[str], cwd: Path, what: str, env: dict | None = None) -> float:
 
 def build(edition: Edition, root: Path = ROOT) -> dict:
     """Build one edition's PDF into root/_build/pdf/; exit naming the problems if a gate fails."""
+    t0 = time.perf_counter()
     build_dir = edition.build_dir(root)
     latex = build_dir / "latex"
-    cmd = [str(BIN / "jupyter-book"), "build", str(root), "--builder", "latex", *STRICT]
-    if edition.config:
-        cmd += ["--config", str(root / edition.config), "--path-output", str(build_dir.parent)]
-    sphinx_s = run(cmd, root, f"LaTeX sources of the {edition.lang} edition (jupyter-book --builder latex)",
+    # Sphinx's LaTeX builder, strict (-W -n --keep-going), as the site is built
+    cmd = [sys.executable, "-m", "parkecon", "latex", edition.lang]
+    sphinx_s = run(cmd, root, f"LaTeX sources of the {edition.lang} edition (python -m parkecon latex {edition.lang})",
                    env={"PARKECON_ROOT": str(root)})
     tex = latex / "book.tex"
     for stale in ("book.pdf", "book.xdv"):  # latexmk must typeset the new sources
@@ -159,7 +154,8 @@ def build(edition: Edition, root: Path = ROOT) -> dict:
     shutil.copy2(pdf, target)
     summary = {"edition": edition.lang, "pdf": str(target.relative_to(root)), "pages": pdf_pages(target),
                "figures": len(re.findall(r"\\begin\{figure\}", tex.read_text(encoding="utf-8"))),
-               "bytes": target.stat().st_size, "sphinx_latex_s": round(sphinx_s, 1), "xelatex_s": round(tex_s, 1)}
+               "bytes": target.stat().st_size, "sphinx_latex_s": round(sphinx_s, 1), "xelatex_s": round(tex_s, 1),
+               "total_s": round(time.perf_counter() - t0, 1)}
     (out_dir / f"{edition.name}.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return summary
 
@@ -168,6 +164,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="only check that the TeX tools are installed")
     ap.add_argument("--root", type=Path, default=ROOT, help="the book's folder (default: this repository)")
+    ap.add_argument("--lang", choices=[e.lang for e in EDITIONS], action="append",
+                    help="build only this edition (repeatable; default: every edition)")
     args = ap.parse_args()
     missing = missing_packages()
     if missing:
@@ -177,11 +175,11 @@ def main() -> int:
     if args.check:
         return 0
     for edition in EDITIONS:
-        t0 = time.perf_counter()
+        if args.lang and edition.lang not in args.lang:
+            continue
         s = build(edition, args.root.resolve())
         print(f"{s['pdf']}: {s['pages']} pages, {s['figures']} figures, {s['bytes'] / 2**20:.1f} MB; "
-              f"LaTeX sources {s['sphinx_latex_s']} s, xelatex {s['xelatex_s']} s, "
-              f"total {time.perf_counter() - t0:.1f} s")
+              f"LaTeX sources {s['sphinx_latex_s']} s, xelatex {s['xelatex_s']} s, total {s['total_s']} s", flush=True)
     return 0
 
 

@@ -377,6 +377,29 @@ def build(root: Path, langs=("en", "zh"), log=print) -> int:
     return 0
 
 
+def latex(root: Path, lang: str, log=print) -> int:
+    """The LaTeX sources of one edition's PDF (tools/pdf.py runs `python -m parkecon latex LANG`),
+    into its build folder's `latex/` (`_build/latex`, `_build/zh/latex`): the strict build of
+    its site with Sphinx's LaTeX builder, on the same configuration, doctrees and execution
+    cache, so no page its site has read is read again and no notebook runs again. The Chinese
+    edition passes the same catalogue gate as its site first. Returns the build's status."""
+    import dataclasses
+
+    root = Path(root).resolve()
+    eds = editions(root)
+    if lang == "zh":
+        from . import catalogues
+
+        found = extract_and_gate(root, eds, log)
+        if found:
+            log("[editions] the Chinese PDF is not built: messages without a current translation\n"
+                + catalogues.report(found) + f"\n{len(found)} message(s) in all; `make i18n-status` lists them all.")
+            return 1
+        eds["zh"].config = write_zh_config(root)
+    ed = eds[lang]
+    return sphinx_build(root, dataclasses.replace(ed, outdir=ed.doctrees.parent / "latex"), builder="latex")
+
+
 def status(root: Path, refresh: bool = True, log=print) -> int:
     """Per page: messages, untranslated, outdated; then each message that lacks Chinese. 1 if any."""
     from . import catalogues

@@ -129,9 +129,11 @@ class TranslateTocCaptions(SphinxTransform):
                 node["caption"] = node["rawcaption"] = catalog.gettext(caption)
 
 
-def _booktheme_strings(app) -> None:
-    """sphinx-book-theme's strings from the book's booktheme.po first (its own zh_CN catalogue
-    lacks some and uses Taiwanese wording, e.g. 列印成 PDF), then from the theme's."""
+def _extension_strings(app) -> None:
+    """Strings of the theme and of sphinx-exercise from the book's own catalogues first
+    (booktheme.po, exercise.po), then from the packages' own: sphinx-book-theme's zh_CN
+    catalogue lacks some and uses Taiwanese wording (e.g. 列印成 PDF); sphinx-exercise's lacks
+    "Solution", the heading of every solution in this book's exercise style."""
     import gettext
     from os import path
 
@@ -141,22 +143,22 @@ def _booktheme_strings(app) -> None:
         return
     from sphinx.util.i18n import CatalogRepository
 
-    # Sphinx compiles the page catalogues only when the build starts, after this event: the
-    # theme's catalogue is compiled here, so that a fresh checkout (no .mo files) has it too.
+    # Sphinx compiles the pages' catalogues only after this point, and these not at all
     repo = CatalogRepository(app.srcdir, app.config.locale_dirs, app.config.language, app.config.source_encoding)
     for catalog in repo.catalogs:
-        if catalog.domain == "booktheme" and catalog.is_outdated():
+        if catalog.domain in ("booktheme", "exercise") and catalog.is_outdated():
             catalog.write_mo(app.config.language, app.config.gettext_allow_fuzzy_translations)
-    key = ("general", "booktheme")
-    for d in app.config.locale_dirs:
-        full = path.join(app.srcdir, d)
-        if path.isfile(path.join(full, str(app.config.language), "LC_MESSAGES", "booktheme.mo")):
-            mine = gettext.translation("booktheme", localedir=full, languages=[str(app.config.language)])
-            theirs = locale.translators.get(key)
-            if theirs is not None:
-                mine.add_fallback(theirs)
-            locale.translators[key] = mine
-            return
+    for domain in ("booktheme", "exercise"):
+        key = ("general", domain)
+        for d in app.config.locale_dirs:
+            full = path.join(app.srcdir, d)
+            if path.isfile(path.join(full, str(app.config.language), "LC_MESSAGES", f"{domain}.mo")):
+                mine = gettext.translation(domain, localedir=full, languages=[str(app.config.language)])
+                theirs = locale.translators.get(key)
+                if theirs is not None:
+                    mine.add_fallback(theirs)
+                locale.translators[key] = mine
+                break
 
 
 def _drop_message_documents(app, doctree) -> None:
@@ -174,7 +176,7 @@ def _drop_message_documents(app, doctree) -> None:
 def setup(app):
     app.add_transform(TranslateTocCaptions)
     app.connect("doctree-read", _drop_message_documents)
-    app.connect("builder-inited", _booktheme_strings)
+    app.connect("builder-inited", _extension_strings)
     app.add_role_to_domain("glue", "", TranslatedPasteAny(), override=True)
     app.add_role_to_domain("glue", "any", TranslatedPasteAny(), override=True)
     app.add_role_to_domain("glue", "text", TranslatedPasteText(), override=True)

@@ -12,11 +12,14 @@ dictionary); LaTeX cannot use HTML, so for the LaTeX builder only:
    away on the site (`hide-input`, `hide-output`);
 4. only the analysis chapters are numbered, as on the site;
 5. the title page gets the version, the root page its heading (jupyter-book #1932) and
-   the preamble loses ucharclasses, which clashes with xeCJK.
+   the preamble loses ucharclasses, which clashes with xeCJK;
+6. the Chinese edition (Sphinx's language zh_CN) loads latex/parkeconbook-zh.sty: Chinese
+   text in Noto CJK with Chinese punctuation, a Chinese title page, 目录, 第1章, Chinese dates.
 
-On the site, once a PDF has been built (`make pdf`, tools/pdf.py), every page's download
-menu links it, the introduction's section "The print edition" links it, and the HTML build
-copies it into the site (_build/html/pdf/).
+On the site, once an edition's PDF has been built (`make pdf`, tools/pdf.py), every page
+of that edition's site links it from its download menu and from the introduction's section
+"The print edition", and the HTML build copies it into the site (_build/html/pdf/,
+_build/html/zh/pdf/).
 """
 from __future__ import annotations
 
@@ -32,6 +35,20 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 PDF_DIR = "pdf"  # the PDFs' folder in the site
+
+# The site's words about the PDF, per edition (the Sphinx language: en, zh_CN)
+TEXT = {
+    "en": {"download": "Download: ", "none": "This copy of the site was built without it.",
+           "button": "book .pdf", "tooltip": "Download the whole book as a PDF ({size})",
+           "size": "{pages} pages, {mb:.1f} MB", "list": "; "},
+    "zh": {"download": "下载：", "none": "本网站的这一副本构建时未生成PDF。",
+           "button": "全书 .pdf", "tooltip": "下载全书PDF（{size}）",
+           "size": "{pages}页，{mb:.1f} MB", "list": "；"},
+}
+
+
+def _lang(config) -> str:
+    return "zh" if str(config.language or "en").lower().startswith("zh") else "en"
 
 # ---------------------------------------------------------------------------------------
 # A small HTML tree
@@ -269,7 +286,11 @@ def _entry_measure(entry: nodes.Element) -> tuple[float, float, float]:
             pieces = [p for w in re.split(r"[\s\u2e80-\u9fff\uff00-\uffef]+|(?<=-)", text.astext())
                       for p in (BREAK_AFTER.split(w) if len(w) > 12 else [w])]
         word = max([word] + [_weight(p, mono) for p in pieces])
-    wish = max(word, min(whole, 16)) if CJK.search(entry.astext()) else word
+    if CJK.search(entry.astext()):
+        word = max(word, 2.0)  # one Chinese character, which cannot break (a header such as 引用页面)
+        wish = max(word, min(whole, 16))
+    else:
+        wish = word
     return whole, word, wish
 
 
@@ -368,7 +389,11 @@ class LatexEdition(SphinxPostTransform):
                 label, kind = "exercise:%s" % box.get("label", ""), "exercise"
             out: list[nodes.Node] = [nodes.raw("", "\\phantomsection\\label{%s}\n" % label, format="latex")]
             if title is not None:
-                out.append(nodes.rubric("", title.astext(), classes=[f"{kind}-title"]))
+                text = title.astext()
+                if kind == "exercise" and _lang(self.config) == "zh":
+                    # 练习 1.1　查看实体表（10 分钟）, not 练习 1.1 (查看实体表（10 分钟）)
+                    text = re.sub(r"^(\S+ [\d.]+) \((.*)\)$", "\\1\u3000\\2", text)
+                out.append(nodes.rubric("", text, classes=[f"{kind}-title"]))
             out.append(nodes.container("", *body, classes=[kind]))
             box.replace_self(out)
 
@@ -451,18 +476,30 @@ def _builder_inited(app) -> None:
     # ucharclasses (added by sphinx-jupyterbook-latex) rewires font switching at every
     # character class change and fights xeCJK over the same hooks
     ctx["preamble"] = re.sub(r"\\usepackage\[[^]]*\]\{ucharclasses\}", "", ctx.get("preamble", ""))
+    if _lang(app.config) == "zh":
+        # after the book's package: Chinese punctuation, names and title page (latex/parkeconbook-zh.sty)
+        ctx["preamble"] += "\n\\usepackage{parkeconbook-zh}\n"
+        if "date" not in app.config.latex_elements:  # 2026年12月2日, not Sphinx's "2026 年 12 月 02 日"
+            from sphinx.util.i18n import format_date
+
+            ctx["date"] = format_date("%Y年%-m月%-d日", language=app.config.language)
     year = re.search(r"\d{4}", str(app.config.copyright or ""))
     ctx["preamble"] += "\n\\newcommand{\\parkeconyear}{%s}\n" % (year.group(0) if year else "n.d.")
-    short = _tex_escape(str(app.config.html_title or app.config.project or "").split(":")[0].strip())
+    short = _tex_escape(re.split("[:：]", str(app.config.html_title or app.config.project or ""))[0].strip())
     ctx["preamble"] += "\\newcommand{\\parkeconshorttitle}{%s}\n" % short
-    # jupyter-book #1932: the root page's own heading is dropped; give it back as an
-    # unnumbered chapter so that the introduction does not run on from the contents
-    root_src = next(src.glob(app.config.root_doc + ".*"), None)
-    title = ""
-    if root_src is not None:
-        m = re.search(r"^#\s+(.+)$", root_src.read_text(encoding="utf-8"), re.M)
-        title = _tex_escape(m.group(1).strip()) if m else ""
+
+
+def _root_heading(app, env) -> None:
+    """jupyter-book #1932: the root page's own heading is dropped; give it back as an
+    unnumbered chapter so that the introduction does not run on from the contents. Its title
+    as read (translated in the Chinese edition), once every page has been read."""
+    builder = app.builder
+    if builder.name != "latex":
+        return
+    node = env.titles.get(app.config.root_doc)
+    title = _tex_escape(node.astext().strip()) if node is not None else ""
     if title:
+        ctx = builder.context
         ctx["tableofcontents"] = (ctx.get("tableofcontents", r"\sphinxtableofcontents") +
                                   "\n\\chapter*{%s}\\addcontentsline{toc}{chapter}{%s}\\markboth{%s}{%s}\n"
                                   % (title, title, title, title))
@@ -472,40 +509,33 @@ def _builder_inited(app) -> None:
 # The site links the PDF
 
 
-def built_editions(pdf_dir: Path) -> list[dict]:
-    """The PDF editions built by tools/pdf.py, from the summary it writes next to each PDF."""
+def built_editions(pdf_dir: Path, lang: str | None = None) -> list[dict]:
+    """The PDF editions built by tools/pdf.py, from the summary it writes next to each PDF
+    (only the edition `lang`, if given)."""
     out = []
     for summary in sorted(pdf_dir.glob("*.json")):
         info = json.loads(summary.read_text(encoding="utf-8"))
         pdf = summary.with_suffix(".pdf")
-        if pdf.is_file() and info.get("edition"):
+        if pdf.is_file() and info.get("edition") and lang in (None, info["edition"]):
             out.append({"lang": info["edition"], "file": pdf.name, "pages": info.get("pages"), "bytes": info.get("bytes")})
     return out
 
 
 def _config_inited(app, config) -> None:
-    # a value of the html kind: when an edition's PDF appears, changes or goes, every page
-    # is written again (not re-read) with or without its link
-    config.parkecon_pdf_editions = built_editions(Path(app.outdir).parent / "pdf")
+    # a value of the html kind: when the edition's PDF appears, changes or goes, every page
+    # is written again (not re-read) with or without its link. Each site links its own
+    # edition's PDF; tools/pdf.py writes them all into the book's _build/pdf/.
+    config.parkecon_pdf_editions = built_editions(Path(app.srcdir) / "_build" / "pdf", _lang(config))
 
 
 def _pdf_href(docname: str, name: str) -> str:
     return "../" * docname.count("/") + f"{PDF_DIR}/{name}"
 
 
-#: The introduction's sentences on the print edition and the download menu's tooltip, per edition of the site.
-INTRO_TEXT = {
-    "en": {"download": "Download: ", "sep": "; ", "end": ".", "size": "{pages} pages, {mb:.1f} MB",
-           "open": " (", "close": ")", "none": "This copy of the site was built without it.",
-           "tooltip": "Download the whole book as a PDF ({size})"},
-    "zh": {"download": "下载：", "sep": "；", "end": "。", "size": "{pages}页，{mb:.1f} MB",
-           "open": "（", "close": "）", "none": "本网站的这一版本构建时没有生成PDF。",
-           "tooltip": "下载全书PDF（{size}）"},
-}
-
-
-def _describe(ed: dict, t: dict = INTRO_TEXT["en"]) -> str:
-    return t["size"].format(pages=ed["pages"], mb=ed["bytes"] / 2**20) if ed.get("pages") and ed.get("bytes") else "PDF"
+def _describe(ed: dict, lang: str = "en") -> str:
+    if ed.get("pages") and ed.get("bytes"):
+        return TEXT[lang]["size"].format(pages=ed["pages"], mb=ed["bytes"] / 2**20)
+    return "PDF"
 
 
 def _intro_link(app, doctree, docname) -> None:
@@ -513,7 +543,8 @@ def _intro_link(app, doctree, docname) -> None:
     if app.builder.format != "html" or docname != app.config.root_doc:
         return
     editions = app.config.parkecon_pdf_editions
-    t = INTRO_TEXT["zh" if str(app.config.language or "en").startswith("zh") else "en"]
+    lang = _lang(app.config)
+    t = TEXT[lang]
     for section in doctree.findall(nodes.section):
         if "print-edition" not in section["ids"] and "print-edition" not in section.get("names", []):
             continue
@@ -521,11 +552,11 @@ def _intro_link(app, doctree, docname) -> None:
             par = nodes.paragraph("", t["download"])
             for i, ed in enumerate(editions):
                 if i:
-                    par += nodes.Text(t["sep"])
+                    par += nodes.Text(t["list"])
                 par += nodes.reference("", ed["file"], refuri=_pdf_href(docname, ed["file"]),
                                        classes=["pdf-edition-link"])
-                par += nodes.Text(f"{t['open']}{_describe(ed, t)}{t['close']}")
-            par += nodes.Text(t["end"])
+                par += nodes.Text(f" ({_describe(ed, lang)})" if lang == "en" else f"（{_describe(ed, lang)}）")
+            par += nodes.Text("." if lang == "en" else "。")
         else:
             par = nodes.paragraph("", t["none"])
         section += par
@@ -536,13 +567,13 @@ def _download_menu(app, pagename, templatename, context, doctree) -> None:
     editions = app.config.parkecon_pdf_editions
     if not editions:
         return
-    t = INTRO_TEXT["zh" if str(app.config.language or "en").startswith("zh") else "en"]
+    t = TEXT[_lang(app.config)]
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
             for ed in editions:
                 group["buttons"].append({
                     "type": "link", "url": context["pathto"](f"{PDF_DIR}/{ed['file']}", 1),
-                    "text": "book .pdf", "tooltip": t["tooltip"].format(size=_describe(ed, t)),
+                    "text": t["button"], "tooltip": t["tooltip"].format(size=_describe(ed, _lang(app.config))),
                     "icon": "fas fa-book", "label": "download-book-pdf-button"})
 
 
@@ -551,7 +582,7 @@ def _copy_pdfs(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     for ed in app.config.parkecon_pdf_editions:
-        src = Path(app.outdir).parent / "pdf" / ed["file"]
+        src = Path(app.srcdir) / "_build" / "pdf" / ed["file"]
         dst = Path(app.outdir) / PDF_DIR / ed["file"]
         dst.parent.mkdir(exist_ok=True)
         shutil.copy2(src, dst)
@@ -562,6 +593,7 @@ def setup(app):
     app.add_config_value("parkecon_pdf_editions", [], "html")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited, priority=600)  # after sphinx-jupyterbook-latex
+    app.connect("env-updated", _root_heading)
     app.connect("doctree-resolved", _intro_link)
     app.connect("html-page-context", _download_menu, priority=600)  # after the theme fills the menu
     app.connect("build-finished", _copy_pdfs)

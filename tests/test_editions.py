@@ -380,3 +380,31 @@ def test_each_edition_has_its_own_cache_executed_in_its_language(built_book):
     # every Chinese figure differs from every English one (the English folder may also hold
     # figures of earlier builds)
     assert zh_imgs and zh_imgs.isdisjoint(en_imgs)
+
+
+def test_catalogues_compile_by_content_not_by_time_stamp(tmp_path):
+    """A .mo newer than its .po but compiled from an older .po (checked out, restored, copied)
+    is replaced; an up-to-date .mo is left untouched, time stamp and all."""
+    from babel.messages.mofile import read_mo
+
+    from parkecon.machinery import catalogues
+
+    locale = tmp_path / "locale"
+    shutil.copytree(ROOT / "book" / "locale", locale, ignore=shutil.ignore_patterns("*.mo"))
+    first = catalogues.compile_catalogues(locale)
+    pos = sorted(catalogues.catalogue_dir(locale).rglob("*.po"))
+    assert len(first) == len(pos) >= 20
+    intro = catalogues.catalogue_dir(locale) / "book" / "intro.mo"
+    good = intro.read_bytes()
+    stale = bytearray(good)
+    stale[-40:] = b"x" * 40  # another translation, same size
+    intro.write_bytes(bytes(stale))
+    later = intro.stat().st_mtime + 3600
+    os.utime(intro, (later, later))  # newer than its .po: Sphinx alone would keep it
+    assert catalogues.compile_catalogues(locale) == [intro]
+    assert intro.read_bytes() == good
+    with intro.open("rb") as fh:
+        assert any(m.string for m in read_mo(fh) if m.id)
+    stamps = {p: p.stat().st_mtime_ns for p in catalogues.catalogue_dir(locale).rglob("*.mo")}
+    assert catalogues.compile_catalogues(locale) == []
+    assert stamps == {p: p.stat().st_mtime_ns for p in catalogues.catalogue_dir(locale).rglob("*.mo")}

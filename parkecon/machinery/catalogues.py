@@ -163,3 +163,28 @@ def report(found: list[Problem], limit: int = 12) -> str:
         if len(items) > limit:
             lines.append(f"  ... and {len(items) - limit} more")
     return "\n".join(lines)
+
+
+def compile_catalogues(locale_dirs: Path) -> list[Path]:
+    """Compile every catalogue (.po) to the .mo that Sphinx and gettext read, by content.
+
+    Sphinx compiles a catalogue only when its .mo is older than its .po, so a .mo restored or
+    checked out after its .po was changed (or copied with new timestamps) would be used stale,
+    and the Chinese page would show the old translation, or the English, silently. Here a .mo
+    is written whenever its bytes differ from what the .po compiles to, and only then (an
+    unchanged .mo keeps its time stamp, so Sphinx does not read the pages again). Returns
+    the .mo files written."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in sorted(catalogue_dir(locale_dirs).rglob("*.po")):
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=LOCALE)
+        buf = io.BytesIO()
+        write_mo(buf, catalog, use_fuzzy=False)
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.read_bytes() != buf.getvalue():
+            mo.write_bytes(buf.getvalue())
+            written.append(mo)
+    return written

@@ -324,6 +324,8 @@ def build(root: Path, langs=("en", "zh"), log=print) -> int:
     early = None
     zh_log = root / "_build" / "zh" / "build.log"
     data_missing = data_gate(root) if "zh" in langs else []
+    if "zh" in langs:
+        catalogues.compile_catalogues(locale_dirs(root))  # by content, not by time stamp
     if "zh" in langs and "en" in langs and not data_missing and not catalogues.problems(locale_dirs(root)):
         _preload()  # once, shared by both processes
         eds["zh"].config = write_zh_config(root)
@@ -363,6 +365,7 @@ def build(root: Path, langs=("en", "zh"), log=print) -> int:
             status = early_status  # built beside English on the catalogues as they still are
         else:
             t = time.perf_counter()
+            catalogues.compile_catalogues(locale_dirs(root))
             eds["zh"].config = write_zh_config(root)
             status = sphinx_build(root, eds["zh"])
         if status:
@@ -395,6 +398,7 @@ def latex(root: Path, lang: str, log=print) -> int:
             log("[editions] the Chinese PDF is not built: messages without a current translation\n"
                 + catalogues.report(found) + f"\n{len(found)} message(s) in all; `make i18n-status` lists them all.")
             return 1
+        catalogues.compile_catalogues(locale_dirs(root))
         eds["zh"].config = write_zh_config(root)
     ed = eds[lang]
     return sphinx_build(root, dataclasses.replace(ed, outdir=ed.doctrees.parent / "latex"), builder="latex")

@@ -37,6 +37,17 @@ def built_book() -> Path:
     return ROOT / "_build" / "html"
 
 
+@pytest.fixture(scope="session")
+def kit_zip(built_book) -> Path:
+    """The English workshop kit's zip as the build wrote it from its executed chapters
+    (_build/learner/, the file the workshop page links)."""
+    from parkecon.machinery import learner
+
+    zpath = ROOT / "_build" / "learner" / learner.ZIP_NAME
+    assert zpath.is_file(), "the build wrote no workshop kit"
+    return zpath
+
+
 def copy_book(dst: Path, with_data: bool = True) -> Path:
     """A copy of the repository's book sources (no _build, no .venv) in dst."""
     ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "learner", "staging")
@@ -87,7 +98,7 @@ def site_url(built_book):
 
 # Fixtures that build the book or drive a browser mark every test that uses them, so that
 # `pytest -m "not build and not browser"` (make test-fast) selects exactly the quick tests.
-MARK_BY_FIXTURE = {"built_book": "build", "site_url": "build", "second_build": "build",
+MARK_BY_FIXTURE = {"built_book": "build", "site_url": "build", "second_build": "build", "kit_zip": "build",
                    "browser": "browser"}
 
 

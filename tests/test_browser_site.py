@@ -119,7 +119,10 @@ def site_pages(built_book: Path) -> list[str]:
                   if "_static" not in p.parts and p.name != "genindex.html")
 
 
-AXE_RUN = """(axe.run(document, {resultTypes: ['violations']})).then(r => r.violations
+# The theme marks scrollable code and output blocks focusable (tabindex) on load and again 300 ms
+# after the page's content or size changes; axe waits until that has run (a loaded machine
+# otherwise checks a page whose marks are still pending and reports them missing).
+AXE_RUN = """new Promise(r => setTimeout(r, 400)).then(() => axe.run(document, {resultTypes: ['violations']})).then(r => r.violations
         .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ') + ': ' +
                     (n.any.concat(n.all, n.none).map(c => c.message).join('; ')))})))"""
 

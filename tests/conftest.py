@@ -37,6 +37,17 @@ def built_book() -> Path:
     return ROOT / "_build" / "html"
 
 
+@pytest.fixture(scope="session")
+def kit_zip(built_book) -> Path:
+    """The English workshop kit's zip as the build wrote it from its executed chapters
+    (_build/learner/, the file the workshop page links)."""
+    from parkecon.machinery import learner
+
+    zpath = ROOT / "_build" / "learner" / learner.ZIP_NAME
+    assert zpath.is_file(), "the build wrote no workshop kit"
+    return zpath
+
+
 def copy_book(dst: Path, with_data: bool = True) -> Path:
     """A copy of the repository's book sources (no _build, no .venv) in dst."""
     ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "learner", "staging")
@@ -48,6 +59,48 @@ def copy_book(dst: Path, with_data: bool = True) -> Path:
         if (ROOT / folder).exists():
             shutil.copytree(ROOT / folder, dst / folder, ignore=ignore)
     return dst
+
+
+@pytest.fixture(scope="session")
+def second_build(tmp_path_factory, built_book) -> Path:
+    """A clean build of a copy of the book (no _build, no cache)."""
+    book = copy_book(tmp_path_factory.mktemp("clean"))
+    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return book
+
+
+def _drop_last_row(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def data_edited_build(second_build, tmp_path_factory) -> dict:
+    """The clean build's copy (moved, with its _build and execution cache) after two data edits,
+    built again: the last row of events.csv removed (the sources page counts the events) and one
+    actual s004 fact that no page names made an estimate (the audit figure's alt text counts
+    them). One rebuild serves the tests of both: {"book", "proc", "events_before", "fact_id"}."""
+    import csv
+
+    book = tmp_path_factory.mktemp("data-edited") / "book"
+    shutil.copytree(second_build, book, symlinks=True)
+    events = book / "data" / "events.csv"
+    n_events = len(events.read_text(encoding="utf-8").splitlines()) - 1
+    _drop_last_row(events)
+    used = "".join(p.read_text(encoding="utf-8") for p in list((ROOT / "notebooks").glob("*.md"))
+                   + list((ROOT / "parkecon").glob("*.py")) + list((ROOT / "book").glob("*.md")))
+    path = book / "data" / "facts.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    victim = next(r for r in rows if r["source_id"] == "s004" and r["status"] == "actual" and r["fact_id"] not in used)
+    victim["status"] = "estimate"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
+    return {"book": book, "proc": proc, "events_before": n_events, "fact_id": victim["fact_id"]}
 
 
 # Debian's Chromium by default; PARKECON_CHROMIUM names another Chromium-based browser
@@ -87,7 +140,8 @@ def site_url(built_book):
 
 # Fixtures that build the book or drive a browser mark every test that uses them, so that
 # `pytest -m "not build and not browser"` (make test-fast) selects exactly the quick tests.
-MARK_BY_FIXTURE = {"built_book": "build", "site_url": "build", "second_build": "build",
+MARK_BY_FIXTURE = {"built_book": "build", "site_url": "build", "second_build": "build", "kit_zip": "build",
+                   "data_edited_build": "build",
                    "browser": "browser"}
 
 

@@ -1,7 +1,9 @@
 """Every exercise's answer key: the statements its solution prose makes hold in the solution's
-own output. Each chapter is executed once in a fresh kernel; each solution's prose and printed
-output are read from the executed notebook, and one test per exercise checks the prose's claims
-against that output (names, directions, counts), so that prose and output cannot disagree again.
+own output. Each chapter is the one the suite's build executed in a fresh kernel (its English
+execution cache, matched to the chapter's current code, as the page shows it); each solution's
+prose and printed output are read from that executed notebook, and one test per exercise checks
+the prose's claims against that output (names, directions, counts), so that prose and output
+cannot disagree again.
 """
 from __future__ import annotations
 
@@ -12,22 +14,24 @@ from functools import lru_cache
 import pytest
 
 from conftest import ROOT
-from parkecon.machinery.learner import chapters, exercises
+from parkecon.machinery.learner import chapters, executed, exercises
 
 pytestmark = pytest.mark.kernel
 
 FENCE = re.compile(r"```\{solution-(start|end)\}[^\n]*\n(?::[^\n]*\n)*```", re.M)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _executed(built_book):
+    """The build executes every chapter (or finds its current execution in the cache) first."""
+    return built_book
+
+
 @lru_cache(maxsize=None)
 def run(stem: str) -> dict[str, tuple[str, str]]:
     """label -> (solution prose, solution output) of one executed chapter."""
-    import jupytext
-    from nbclient import NotebookClient
-
-    nb = jupytext.read(ROOT / "notebooks" / f"{stem}.md")
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    nb = executed(ROOT / "notebooks" / f"{stem}.md", ROOT / "_build" / ".jupyter_cache")
+    assert nb is not None, f"the execution cache holds no execution of the current {stem}.md"
     prose: dict[str, str] = {}
     output: dict[str, str] = {}
     cur = None

@@ -1,7 +1,9 @@
 """The strict build: a good book builds every page; a broken copy fails, naming the problem."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -65,20 +67,38 @@ def make_small_book(tmp: Path, page_body: str) -> Path:
     return tmp
 
 
-def test_small_copy_builds_when_healthy(tmp_path):
+HEALTHY = ("```{code-cell} ipython3\nimport parkecon as pe\npe.glue('known', 1.5)\n```\n\n"
+           "(a-label)=\n## Section\n\nValue {glue:text}`known:.1f`, see {ref}`a-label`.\n")
+
+
+@pytest.fixture(scope="module")
+def small_builds(tmp_path_factory, request) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
+    """{name: (book, finished build)} of the healthy small copy and of each broken one that the
+    selected tests check. Each is its own folder and its own build process: they run side by
+    side, as many as the machine has cores."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = {"healthy": HEALTHY, **{name: body for name, (body, _) in BROKEN.items()}}
+    wanted = {getattr(getattr(item, "callspec", None), "params", {}).get("defect", "healthy")
+              for item in request.session.items if item.module is request.module and "small_builds" in item.fixturenames}
+    books = {name: make_small_book(tmp_path_factory.mktemp(name), body) for name, body in bodies.items()
+             if name in wanted}
+    with ThreadPoolExecutor(max_workers=min(len(books), os.cpu_count() or 1)) as pool:
+        procs = dict(zip(books, pool.map(lambda book: jb_build(book, {"PARKECON_ROOT": str(book)}), books.values())))
+    return {name: (books[name], procs[name]) for name in books}
+
+
+def test_small_copy_builds_when_healthy(small_builds):
     """Control: the same small copy with a healthy page builds, so failures below are the defects'."""
-    book = make_small_book(tmp_path, "```{code-cell} ipython3\nimport parkecon as pe\npe.glue('known', 1.5)\n```\n\n"
-                                     "(a-label)=\n## Section\n\nValue {glue:text}`known:.1f`, see {ref}`a-label`.\n")
-    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
+    book, proc = small_builds["healthy"]
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "1.5" in (book / "_build" / "html" / "page.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("defect", sorted(BROKEN))
-def test_broken_copy_fails_naming_the_problem(tmp_path, defect):
-    body, pattern = BROKEN[defect]
-    book = make_small_book(tmp_path, body)
-    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
+def test_broken_copy_fails_naming_the_problem(small_builds, defect):
+    _, pattern = BROKEN[defect]
+    _, proc = small_builds[defect]
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, f"the build with a {defect} passed:\n{out[-3000:]}"
     assert re.search(pattern, out), f"the build failed but did not name {pattern!r}:\n{out[-3000:]}"

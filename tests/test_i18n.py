@@ -292,16 +292,10 @@ def execute(stem: str, lang: str, tmp: str) -> dict:
     log = os.path.join(tmp, f"{stem}-{lang}.jsonl")
     setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "pe.setup()" in c.source)
     nb.cells.insert(setup + 1, nbformat.v4.new_code_cell(RECORD.format(path=log)))
-    old = os.environ.get("PARKECON_LANG")
-    os.environ["PARKECON_LANG"] = lang
-    try:
-        NotebookClient(nb, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
-    finally:
-        if old is None:
-            os.environ.pop("PARKECON_LANG", None)
-        else:
-            os.environ["PARKECON_LANG"] = old
+    # the kernel's own environment (not this process's): chapters of both editions run side by side
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute(
+        env={**os.environ, "PARKECON_LANG": lang})
     pngs, pasted = [], {}
     for c in nb.cells:
         for o in c.get("outputs", []):
@@ -321,10 +315,32 @@ CHAPTERS = ["park-economy", "transfer", "green", "data-with-pandas", "clusters",
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Execute a chapter once per edition for the whole module: runs(stem, lang)."""
+def runs(tmp_path_factory, request):
+    """Execute a chapter once per edition for the whole module: runs(stem, lang). The executions
+    the selected tests need start at once, as many side by side as the machine has cores (each
+    in its own kernel process; the tests wait for theirs)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     tmp = str(tmp_path_factory.mktemp("editions"))
-    return lambda stem, lang: execute(stem, lang, tmp)
+    wanted = []
+    for item in request.session.items:
+        if item.module is not request.module:
+            continue
+        if "both" in item.fixturenames:
+            wanted += [(CHAPTER, "en"), (CHAPTER, "zh")]
+        elif "runs" in item.fixturenames and "stem" in getattr(getattr(item, "callspec", None), "params", {}):
+            wanted.append((item.callspec.params["stem"], "zh"))
+    wanted = list(dict.fromkeys(wanted))
+    pool = ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1)))
+    futures = {job: pool.submit(execute, *job, tmp) for job in wanted}
+
+    def run(stem: str, lang: str) -> dict:
+        if (stem, lang) not in futures:
+            futures[(stem, lang)] = pool.submit(execute, stem, lang, tmp)
+        return futures[(stem, lang)].result()
+
+    yield run
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 @pytest.fixture(scope="module")

@@ -169,29 +169,69 @@ def test_inputs_a_page_reads_outside_the_data_re_execute_it(base, tmp_path):
         assert f"executing {page}" in out
 
 
+SEQUENCE_EDITS = [
+    # 1. a data value and a data row
+    [("data/facts.csv", "217.89,217.89,亿元,100000000,21789000000", "227.89,227.89,亿元,100000000,22789000000"),
+     ("data/facts.csv", "规上工业增加值217.89亿元", "规上工业增加值227.89亿元"),
+     ("data/events.csv", None, None)],
+    # 2. stated minutes, requirements, helper code
+    [("notebooks/green.md", "walk-through (40 min)", "walk-through (55 min)"),
+     ("requirements.txt", "\nzipp==", "\n# a comment line\nzipp=="),
+     ("parkecon/workshop.py", "START = dt.time(9, 0)", "START = dt.time(8, 30)")],
+    # 3. notebook code, then the order of the chapters in the toc (renumbers figures)
+    [("book/timeline.md", "pe.setup()", "pe.setup()\nimport parkecon\nparkecon.load('events')")],
+    [("_toc.yml", "      - file: notebooks/transfer\n      - file: notebooks/green\n",
+      "      - file: notebooks/green\n      # - file: notebooks/old-name\n      - file: notebooks/transfer.md\n")],
+]
+
+
+def apply_edits(root: Path, step: list) -> None:
+    for rel, old, new in step:
+        if rel == "data/events.csv":
+            _drop_last_event(root)
+        else:
+            edit(root / rel, old, new)
+
+
+def source_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and "_build" not in p.relative_to(root).parts and "__pycache__" not in p.parts}
+
+
 def test_edits_and_interruptions_end_where_a_clean_build_does(base, tmp_path):
     root = moved(base, tmp_path / "sequence")
-    # 1. a data value and a data row
-    edit(root / "data" / "facts.csv", "217.89,217.89,亿元,100000000,21789000000", "227.89,227.89,亿元,100000000,22789000000")
-    edit(root / "data" / "facts.csv", "规上工业增加值217.89亿元", "规上工业增加值227.89亿元")
-    _drop_last_event(root)
-    interrupted_build(root, "[parkecon] executing", signal.SIGKILL)
-    # 2. stated minutes, requirements, helper code; killed while pages are written
-    edit(root / "notebooks" / "green.md", "walk-through (40 min)", "walk-through (55 min)")
-    edit(root / "requirements.txt", "\nzipp==", "\n# a comment line\nzipp==")
-    edit(root / "parkecon" / "workshop.py", "START = dt.time(9, 0)", "START = dt.time(8, 30)")
-    interrupted_build(root, "writing output", signal.SIGTERM)
-    # 3. notebook code, then the order of the chapters in the toc (renumbers figures)
-    edit(root / "book" / "timeline.md", "pe.setup()", "pe.setup()\nimport parkecon\nparkecon.load('events')")
-    build(root)
-    edit(root / "_toc.yml", "      - file: notebooks/transfer\n      - file: notebooks/green\n",
-         "      - file: notebooks/green\n      # - file: notebooks/old-name\n      - file: notebooks/transfer.md\n")
-    build(root)
-    incremental = main_texts(root / "_build" / "html")
-
+    # The clean build of the state the edits end in (the same sources with every edit, no
+    # _build) runs beside the incremental sequence; its sources are compared with the
+    # sequence's own at the end, so both are builds of one state.
     clean = tmp_path / "clean"
-    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("_build"))
-    build(clean)
+    shutil.copytree(base, clean, ignore=shutil.ignore_patterns("_build"))
+    for step in SEQUENCE_EDITS:
+        apply_edits(clean, step)
+    log = open(tmp_path / "clean-build.log", "w+", encoding="utf-8")
+    clean_build = subprocess.Popen([str(BIN / "jupyter-book"), "build", str(clean), *STRICT], cwd=clean,
+                                   env=_env(clean), stdout=log, stderr=subprocess.STDOUT, text=True,
+                                   start_new_session=True)
+    try:
+        apply_edits(root, SEQUENCE_EDITS[0])
+        interrupted_build(root, "[parkecon] executing", signal.SIGKILL)
+        # killed while pages are written
+        apply_edits(root, SEQUENCE_EDITS[1])
+        interrupted_build(root, "writing output", signal.SIGTERM)
+        apply_edits(root, SEQUENCE_EDITS[2])
+        build(root)
+        apply_edits(root, SEQUENCE_EDITS[3])
+        build(root)
+        incremental = main_texts(root / "_build" / "html")
+        clean_build.wait(timeout=900)
+    finally:
+        if clean_build.poll() is None:
+            os.killpg(clean_build.pid, signal.SIGKILL)
+            clean_build.wait()
+        log.seek(0)
+        out = log.read()
+        log.close()
+    assert clean_build.returncode == 0, f"the clean build failed:\n{out[-5000:]}"
+    assert source_files(clean) == source_files(root), "the clean copy is not of the state the sequence ends in"
     expected = main_texts(clean / "_build" / "html")
     assert sorted(incremental) == sorted(expected)
     stale = {page: first_difference(incremental[page], expected[page]) for page in expected

@@ -56,12 +56,11 @@ def kit_environment(pins: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def lab(built_book, tmp_path_factory):
-    """(base URL, token, unzipped kit folder) of a JupyterLab running from the kit's environment."""
-    out = tmp_path_factory.mktemp("learner")
-    zpath = learner.build(ROOT, out, ROOT / "_build" / ".jupyter_cache")
+def lab(kit_zip, tmp_path_factory):
+    """(base URL, token, unzipped kit folder) of a JupyterLab running from the kit's environment,
+    on the kit the build wrote."""
     folder = tmp_path_factory.mktemp("attendee")
-    with zipfile.ZipFile(zpath) as z:
+    with zipfile.ZipFile(kit_zip) as z:
         z.extractall(folder)
     kit = folder / "parkecon-workshop"
     env = kit_environment(kit / "requirements.txt")

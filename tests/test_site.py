@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import ROOT, copy_book, jb_build
+from conftest import ROOT
 from test_browser import only_local, visit
 
 
@@ -96,15 +96,6 @@ def test_search_finds_a_term(browser, site_url):
 
 # ------------------------------------------------------------------ reproducibility and data-following cache
 
-@pytest.fixture(scope="module")
-def second_build(tmp_path_factory, built_book):
-    """A clean build of a copy of the book (no _build, no cache)."""
-    book = copy_book(tmp_path_factory.mktemp("clean"))
-    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return book
-
-
 def image_digests(html_dir: Path) -> dict[str, str]:
     """Digests of the figures the pages show (Sphinx leaves stale files in _images on rebuilds)."""
     shown = {Path(unquote(src)).name for page in html_dir.rglob("*.html")
@@ -120,22 +111,21 @@ def test_two_clean_builds_make_identical_figures(second_build, built_book):
     assert a == b
 
 
-def test_changed_csv_reexecutes_the_notebook_that_reads_it(second_build):
-    book = second_build
-    html = book / "_build" / "html" / "book" / "sources.html"
-    before = html.read_text(encoding="utf-8")
+def test_changed_csv_reexecutes_the_notebook_that_reads_it(second_build, data_edited_build):
+    """The copy of the clean build, its events.csv one row shorter (and one fact of facts.csv
+    changed, for test_figures.py), built again."""
+    before = (second_build / "_build" / "html" / "book" / "sources.html").read_text(encoding="utf-8")
     assert "dated events" in before
-    # remove the last event row from the copy's events.csv: sources.md reads events and glues the count
-    path = book / "data" / "events.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    n_before = len(lines) - 1
-    path.write_text("".join(lines[:-1]), encoding="utf-8")
-    proc = jb_build(book, {"PARKECON_ROOT": str(book)})
+    # the last event row was removed from the copy's events.csv: sources.md reads events and glues the count
+    n_before = data_edited_build["events_before"]
+    assert re.search(rf">{n_before}<.*?dated events", before, re.S)
+    proc = data_edited_build["proc"]
     assert proc.returncode == 0, proc.stdout[-3000:]
-    after = html.read_text(encoding="utf-8")
+    after = (data_edited_build["book"] / "_build" / "html" / "book" / "sources.html").read_text(encoding="utf-8")
     assert re.search(rf">{n_before - 1}<.*?dated events", after, re.S), "the sources page still shows the old count"
     assert not re.search(rf">{n_before}<[^<]*(</span>)?</strong> dated events", after)
-    # the page was executed again, naming why (loading any table validates, so reads, every table)
+    # the page was executed again, naming why (loading any table validates, so reads, every
+    # table; of the two changed files the record names the first it read, in path order)
     assert "executing book/sources: data/events.csv changed" in proc.stdout
 
 

@@ -145,7 +145,8 @@ def _merge(app, env, docnames, other) -> None:
 # ---- HTML: links on numbers and the closing section ------------------------------------------
 def _glue_values(app, docname) -> dict:
     """{key: text/plain} of a page's pasted values (myst-nb writes them beside the notebook)."""
-    path = Path(app.outdir).parent / "jupyter_execute" / (docname + ".glue.json")
+    # the edition's own notebook outputs (the Chinese edition's are not beside its output folder)
+    path = Path(app.env.mystnb_config.output_folder) / (docname + ".glue.json")
     if not path.exists():
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -214,7 +215,9 @@ def _entry(app, docname, key, shown, d, values, on_page, t, lang) -> str:
         items = []
         for k in d["keys"]:
             label = f"<code>{k}</code> = {html.escape(values.get(k, ''))}"
-            items.append(f'<a href="#pe-drv-{k}">{label}</a>' if k in on_page else label)
+            # the Chinese text pastes a value in billions or millions as 亿 or 万 (<key>__yi, <key>__wan)
+            target = next((x for x in (k, k + "__yi", k + "__wan") if x in on_page), None)
+            items.append(f'<a href="#pe-drv-{target}">{label}</a>' if target else label)
         parts.append(f'<p><span class="pe-label">{t["builds"]}:</span> ' + "; ".join(items) + "</p>")
     if d.get("facts"):
         links = ", ".join(f'<a href="#pe-fact-{fid}"><code>{fid}</code></a>' for fid in d["facts"])

@@ -176,7 +176,8 @@ def _fact_table(app, fact_ids, docname, t, lang) -> str:
         else:
             what = f"{r['entity_en']}: {r['indicator_en']}" + (f", {year}" if year else "")
         what += status_note(str(r["status"]), lang == "zh")
-        printed = (f"{str(r['value_reported']).removesuffix('.0')} {r['unit_reported']}"
+        # Chinese sets a unit right after its number (57.1%, 217.89亿元), English with a space
+        printed = (str(r['value_reported']).removesuffix('.0') + ("" if lang == "zh" else " ") + str(r['unit_reported'])
                    + qualifier_note(str(r["qualifier"]), lang == "zh"))
         if explorer:
             href = app.builder.get_relative_uri(docname, EXPLORER) + "#" + fid

@@ -124,6 +124,28 @@ def test_every_pasted_number_with_a_derivation_links_to_an_entry_on_its_page(bui
 
 
 @pytest.mark.build
+@pytest.mark.parametrize("edition,label", [("", "Builds on:"), ("zh/", "依据的数值:")])
+def test_the_values_an_entry_builds_on_are_shown_in_both_editions(built_book, edition, label):
+    """Each value an entry builds on is printed (the Chinese edition once showed "va_2020_bn = "
+    with nothing after it) and, where that number is pasted on the page, in 亿 or 万 in Chinese, links to its entry."""
+    seen = 0
+    for doc in _chapters():
+        page = (built_book / f"{edition}{doc}.html").read_text(encoding="utf-8")
+        anchors = set(re.findall(r'id="pe-drv-([\w]+)"', page))
+        for line in re.findall(rf'<span class="pe-label">{label}</span> (.*?)</p>', page):
+            for item in line.split("; "):
+                m = re.fullmatch(r'(?:<a href="#pe-drv-(\w+)">)?<code>(\w+)</code> = ([^<]*)(?:</a>)?', item)
+                assert m, (edition, doc, item)
+                target, key, value = m.groups()
+                assert re.fullmatch(r"-?[\d.]+(e-?\d+)?", value.strip()), (edition, doc, key, value)
+                assert target is None or target in anchors, (edition, doc, key, target)
+                if edition and f"{key}__yi" in anchors:
+                    assert target == f"{key}__yi", (doc, key)
+                seen += 1
+    assert seen > 20
+
+
+@pytest.mark.build
 def test_fact_links_in_entries_lead_to_the_explorer_when_it_exists(built_book):
     explorer = built_book / "book" / "facts.html"
     page = (built_book / "notebooks" / "park-economy.html").read_text(encoding="utf-8")

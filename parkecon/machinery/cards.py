@@ -145,7 +145,8 @@ def _merge(app, env, docnames, other) -> None:
 # ---- HTML: links on numbers and the closing section ------------------------------------------
 def _glue_values(app, docname) -> dict:
     """{key: text/plain} of a page's pasted values (myst-nb writes them beside the notebook)."""
-    path = Path(app.outdir).parent / "jupyter_execute" / (docname + ".glue.json")
+    # the edition's own notebook outputs (the Chinese edition's are not beside its output folder)
+    path = Path(app.env.mystnb_config.output_folder) / (docname + ".glue.json")
     if not path.exists():
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -175,7 +176,8 @@ def _fact_table(app, fact_ids, docname, t, lang) -> str:
         else:
             what = f"{r['entity_en']}: {r['indicator_en']}" + (f", {year}" if year else "")
         what += status_note(str(r["status"]), lang == "zh")
-        printed = (f"{str(r['value_reported']).removesuffix('.0')} {r['unit_reported']}"
+        # Chinese sets a unit right after its number (57.1%, 217.89亿元), English with a space
+        printed = (str(r['value_reported']).removesuffix('.0') + ("" if lang == "zh" else " ") + str(r['unit_reported'])
                    + qualifier_note(str(r["qualifier"]), lang == "zh"))
         if explorer:
             href = app.builder.get_relative_uri(docname, EXPLORER) + "#" + fid
@@ -214,7 +216,9 @@ def _entry(app, docname, key, shown, d, values, on_page, t, lang) -> str:
         items = []
         for k in d["keys"]:
             label = f"<code>{k}</code> = {html.escape(values.get(k, ''))}"
-            items.append(f'<a href="#pe-drv-{k}">{label}</a>' if k in on_page else label)
+            # the Chinese text pastes a value in billions or millions as 亿 or 万 (<key>__yi, <key>__wan)
+            target = next((x for x in (k, k + "__yi", k + "__wan") if x in on_page), None)
+            items.append(f'<a href="#pe-drv-{target}">{label}</a>' if target else label)
         parts.append(f'<p><span class="pe-label">{t["builds"]}:</span> ' + "; ".join(items) + "</p>")
     if d.get("facts"):
         links = ", ".join(f'<a href="#pe-fact-{fid}"><code>{fid}</code></a>' for fid in d["facts"])

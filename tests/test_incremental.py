@@ -150,6 +150,20 @@ def test_a_build_that_warned_is_not_followed_by_a_green_one(base, tmp_path):
     assert proc.returncode != 0 and "no-such-label-anywhere" in proc.stdout + proc.stderr
 
 
+def test_a_changed_stylesheet_alone_reaches_the_site(base, tmp_path):
+    """Sphinx copies static files only when it writes a page: a stylesheet edited with no page
+    changed must still be in the next site."""
+    root = moved(base, tmp_path / "static")
+    build(root)  # the moved copy, up to date
+    css = root / "book" / "_static" / "site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* stylesheet-edit-marker */\n", encoding="utf-8")
+    out = build(root)
+    assert "static files changed" in out
+    assert "stylesheet-edit-marker" in (root / "_build" / "html" / "_static" / "site.css").read_text(encoding="utf-8")
+    out = build(root)  # and then nothing to do again
+    assert "static files changed" not in out
+
+
 def test_inputs_a_page_reads_outside_the_data_re_execute_it(base, tmp_path):
     root = moved(base, tmp_path / "inputs")
     total = int(re.search(r"totals (\d+) minutes", page_text(root, "book/workshop.html")).group(1))

@@ -136,9 +136,33 @@ def _builder_inited(app) -> None:
     app._parkecon_stale = {job.docname for job in jobs}
 
 
+def static_digest(app) -> str:
+    """SHA-256 of the site's static files (html_static_path: stylesheets, scripts, images)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for folder in getattr(app.config, "html_static_path", []) or []:
+        base = Path(app.confdir) / folder
+        for p in sorted(base.rglob("*")) if base.is_dir() else []:
+            if p.is_file():
+                h.update(str(p.relative_to(base)).encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def _outdated(app, env, added, changed, removed) -> list[str]:
-    """Pages whose notebook executed in this build: Sphinx must read them again."""
-    return sorted(d for d in getattr(app, "_parkecon_stale", set()) if d in env.found_docs and d not in added)
+    """Pages whose notebook executed in this build: Sphinx must read them again. And the root
+    page when only a static file changed: Sphinx copies static files only when it writes a page,
+    so a changed stylesheet alone would never reach the site."""
+    stale = {d for d in getattr(app, "_parkecon_stale", set()) if d in env.found_docs and d not in added}
+    digest_file = Path(app.doctreedir) / "parkecon-static.sha256"
+    digest = static_digest(app)
+    app._parkecon_static = (digest_file, digest)
+    old = digest_file.read_text(encoding="utf-8") if digest_file.exists() else None
+    if old != digest and not (added or changed or removed or stale) and app.config.root_doc in env.found_docs:
+        logger.info("[parkecon] static files changed: writing the root page so that they are copied")
+        stale.add(app.config.root_doc)
+    return sorted(stale)
 
 
 def cross_page_state(env) -> str:
@@ -167,9 +191,10 @@ def _build_finished(app, exception) -> None:
     """Remove the in-progress marker only after a build with no exception and no warning."""
     if exception is None and not getattr(app, "_warncount", 0):
         (_state(app) / MARKER).unlink(missing_ok=True)
-        digest_file, digest = app._parkecon_digest
-        digest_file.parent.mkdir(parents=True, exist_ok=True)
-        digest_file.write_text(digest, encoding="utf-8")
+        for digest_file, digest in (app._parkecon_digest, getattr(app, "_parkecon_static", (None, None))):
+            if digest_file is not None:
+                digest_file.parent.mkdir(parents=True, exist_ok=True)
+                digest_file.write_text(digest, encoding="utf-8")
     fh = getattr(app, "_parkecon_lock", None)
     if fh is not None:
         fh.close()

@@ -25,7 +25,8 @@ def test_every_page_footer_gives_version_build_date_and_repository(built_book):
     for page in content_pages(built_book):
         footer = page.read_text(encoding="utf-8").split('class="extra_footer"', 1)[-1][:2000]
         if page.relative_to(built_book).parts[0] == "zh":  # the Chinese edition's sphinx.po
-            assert re.search(r"版本 [0-9][^，]*，构建于 \d{4}-\d{2}-\d{2}。", footer), page.name
+            assert re.search(r"版本[0-9][^，]*，构建于\d{4}年[1-9]\d?月[1-9]\d?日。", footer), page.name
+            assert re.search(r"如何引用</a>。</p>", footer), page.name  # a Chinese full stop
         else:
             assert re.search(r"Version [0-9][^,]*, built \d{4}-\d{2}-\d{2}\.", footer), page.name
         assert f'href="{url}"' in footer, page.name

@@ -282,6 +282,24 @@ def pasted(html: str) -> list[str]:
             for v in re.findall(rf'<span class="pasted-text">((?:{inner}|<a [^>]*>{inner}</a>)*)</span>', html)]
 
 
+def without_solutions(html: str) -> str:
+    """The page without its solution blocks (sphinx-exercise's <div class="solution ...">, with
+    every div nested in it): what the exercise-only notebooks keep."""
+    out, pos = [], 0
+    for m in re.finditer(r'<div class="solution[ "]', html):
+        if m.start() < pos:
+            continue
+        out.append(html[pos:m.start()])
+        depth, end = 0, len(html)
+        for tag in re.finditer(r"<div\b|</div>", html[m.start():]):
+            depth += 1 if tag.group(0) == "<div" else -1
+            if depth == 0:
+                end = m.start() + tag.end()
+                break
+        pos = end
+    return "".join(out) + html[pos:]
+
+
 @pytest.mark.parametrize("folder", ["notebooks", "full"])
 def test_kit_markdown_is_plain_and_numbers_match_the_page(kit, built_book, folder):
     """Every glued number of a chapter page appears in the kit's notebook, formatted alike; no MyST is left."""
@@ -295,13 +313,24 @@ def test_kit_markdown_is_plain_and_numbers_match_the_page(kit, built_book, folde
         left = [m for m in MYST_LEFTOVERS if m in text]
         assert left == [], f"{folder}/{md.stem}: {left}"
         shown = Counter(htmllib.unescape(v) for v in re.findall(r"<strong>([^<]*)</strong>", text))
-        page = Counter(htmllib.unescape(v) for v in pasted((built_book / "notebooks" / (md.stem + ".html")).read_text(encoding="utf-8")))
+        html = (built_book / "notebooks" / (md.stem + ".html")).read_text(encoding="utf-8")
+        page = Counter(htmllib.unescape(v) for v in pasted(html))
         assert len(page) >= 5, f"{md.stem}: too few pasted numbers found on the page"  # the data episode pastes few
         if folder == "full":
             assert shown == page, f"{md.stem}: only on the page {page - shown}, only in the notebook {shown - page}"
         else:  # solutions are gone, everything else is there
-            assert not (shown - page) and sum(shown.values()) >= 0.8 * sum(page.values())
+            kept = Counter(htmllib.unescape(v) for v in pasted(without_solutions(html)))
+            assert shown == kept, f"{md.stem}: only on the page {kept - shown}, only in the notebook {shown - kept}"
         assert "do **not** change when you edit the data" in text
+
+
+def test_without_solutions_removes_exactly_the_solution_blocks(built_book):
+    html = (built_book / "notebooks" / "data-with-pandas.html").read_text(encoding="utf-8")
+    cut = without_solutions(html)
+    assert html.count('<div class="solution') >= 4 and cut.count('<div class="solution') == 0
+    assert cut.count("<div") == cut.count("</div>") and html.count("<div") - cut.count("<div") > 4
+    assert len(pasted(cut)) < len(pasted(html))  # the caption of a solution's figure pastes numbers
+    assert cut.count('<div class="exercise') == html.count('<div class="exercise')
 
 
 def test_references_read_as_on_the_page(kit, built_book):

@@ -19,6 +19,9 @@ from html import escape
 
 from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from ..i18n import N_
 
 ZH_PREFIX = "zh/"   # the Chinese site within the English one
 LABELS = {"en": ("English", "en", "Read this page in English"),
@@ -173,8 +176,34 @@ def _drop_message_documents(app, doctree) -> None:
             node._document = None
 
 
+class TranslateExecutionTable(SphinxPostTransform):
+    """myst-nb's table of executed notebooks ({nb-exec-table}) has English headers and method
+    names written in code; in the Chinese edition they come from parkecon/zh.csv."""
+
+    default_priority = 9  # after myst-nb writes the table (8), before references are resolved (10)
+    HEADERS = (N_("Document"), N_("Modified"), N_("Method"), N_("Run Time (s)"), N_("Status"))
+    METHODS = (N_("cache"), N_("inline"))
+
+    def run(self, **kwargs) -> None:
+        from docutils import nodes
+
+        from ..i18n import tr
+
+        if edition(self.config) == "en":
+            return
+        for table in self.document.findall(nodes.table):
+            head = [e.astext() for e in table.findall(nodes.entry) if isinstance(e.parent.parent, nodes.thead)]
+            if tuple(head) != self.HEADERS:
+                continue
+            for entry in table.findall(nodes.entry):
+                for text in list(entry.findall(nodes.Text)):
+                    if text.astext() in self.HEADERS + self.METHODS:
+                        text.parent.replace(text, nodes.Text(tr(text.astext())))
+
+
 def setup(app):
     app.add_transform(TranslateTocCaptions)
+    app.add_post_transform(TranslateExecutionTable)
     app.connect("doctree-read", _drop_message_documents)
     app.connect("builder-inited", _extension_strings)
     app.add_role_to_domain("glue", "", TranslatedPasteAny(), override=True)

@@ -174,9 +174,14 @@ def _figures_at_half_size(app, doctree, docname) -> None:
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     context["book_version"] = app._parkecon_version
-    context["build_date"] = app._parkecon_date
     # on a page of the Chinese edition (<html lang="zh-CN">) Chinese needs no mark of its own
     chinese_page = str(app.config.language or "").lower().startswith("zh")
+    date = app._parkecon_date  # ISO; the Chinese footer writes it as Chinese dates are written
+    if chinese_page:
+        y, m, d = (int(x) for x in date.split("-"))
+        date = f"{y}年{m}月{d}日"
+    context["build_date"] = date
+    context["full_stop"] = "。" if chinese_page else "."
     if context.get("body"):
         body = accessible_body(context["body"].replace(SEPARATOR, ""))
         context["body"] = body if not chinese_page else re.sub(r'<span lang="zh-Hans">([^<]*)</span>', r"\1", body)

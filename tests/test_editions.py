@@ -408,3 +408,13 @@ def test_catalogues_compile_by_content_not_by_time_stamp(tmp_path):
     stamps = {p: p.stat().st_mtime_ns for p in catalogues.catalogue_dir(locale).rglob("*.mo")}
     assert catalogues.compile_catalogues(locale) == []
     assert stamps == {p: p.stat().st_mtime_ns for p in catalogues.catalogue_dir(locale).rglob("*.mo")}
+
+
+def test_the_execution_table_speaks_the_editions_language(built_book):
+    """myst-nb writes its table of executed notebooks with English headers in code; the
+    Chinese edition's comes from the catalogue, the English one is left as myst-nb writes it."""
+    heads = lambda page: re.findall(r'<th class="head"><p>([^<]*)</p></th>', page.read_text(encoding="utf-8"))
+    en = heads(built_book / "book" / "reproducibility.html")
+    zh = heads(built_book / ZH / "book" / "reproducibility.html")
+    assert en[:5] == ["Document", "Modified", "Method", "Run Time (s)", "Status"], en
+    assert zh[:5] == ["文档", "修改时间", "方式", "运行时间（秒）", "状态"], zh

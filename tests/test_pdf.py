@@ -255,10 +255,15 @@ def test_figures_are_those_of_the_site_numbered_alike_and_vector(book_pdf):
         site += re.findall(r'<span class="caption-number">Fig\. ([\d.]+) </span>',
                            (html / "notebooks" / f"{chapter}.html").read_text(encoding="utf-8"))
     printed = re.findall(r"^Fig\. (\d+\.\d+):", pdf_text(book_pdf), re.M)
+    figures_numbered_alike_and_vector(book_pdf, site, printed)
+
+
+def figures_numbered_alike_and_vector(pdf: Path, site: list[str], printed: list[str]) -> None:
+    """The PDF numbers its figures as the site does, and draws every one as vector graphics:
+    it holds no raster image below 300 dpi."""
     assert len(site) >= 15
     assert printed == site
-    # every figure is drawn as vector graphics: the PDF holds no raster image below 300 dpi
-    images = subprocess.run(["pdfimages", "-list", str(book_pdf)], capture_output=True, text=True, check=True)
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True)
     for row in images.stdout.splitlines()[2:]:
         x_ppi, y_ppi = (int(v) for v in row.split()[12:14])
         assert min(x_ppi, y_ppi) >= 300, row
@@ -405,12 +410,7 @@ def test_zh_figures_are_those_of_the_chinese_site_numbered_alike_and_vector(zh_p
                            (ZH_SITE / "notebooks" / f"{chapter}.html").read_text(encoding="utf-8"))
     # a caption is 图 3.1, an em space, its text (a reference in the text runs on without a space)
     printed = re.findall(r"^图 (\d+\.\d+)\s", pdf_text(zh_pdf), re.M)
-    assert len(site) >= 15
-    assert printed == site
-    images = subprocess.run(["pdfimages", "-list", str(zh_pdf)], capture_output=True, text=True, check=True)
-    for row in images.stdout.splitlines()[2:]:
-        x_ppi, y_ppi = (int(v) for v in row.split()[12:14])
-        assert min(x_ppi, y_ppi) >= 300, row
+    figures_numbered_alike_and_vector(zh_pdf, site, printed)
 
 
 @needs_tex

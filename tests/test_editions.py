@@ -418,3 +418,21 @@ def test_the_execution_table_speaks_the_editions_language(built_book):
     zh = heads(built_book / ZH / "book" / "reproducibility.html")
     assert en[:5] == ["Document", "Modified", "Method", "Run Time (s)", "Status"], en
     assert zh[:5] == ["文档", "修改时间", "方式", "运行时间（秒）", "状态"], zh
+
+
+def test_a_rebuild_with_nothing_changed_reads_no_page(built_book):
+    """Right after the build (in a fresh checkout, a clean one), building again with nothing
+    changed reads no page in either edition and does not extract the messages again. A file
+    that a page depends on, rewritten while the pages were written (a figure made smaller
+    for the site, once), made Sphinx read that page again on the next build, and with it
+    the gettext build ran again."""
+    stamp = ROOT / "_build" / "gettext" / "inputs.sha256"
+    before = stamp.stat().st_mtime_ns
+    proc = subprocess.run([sys.executable, "-m", "parkecon", "build"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=900, env={**os.environ, "PARKECON_ROOT": str(ROOT)})
+    out = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+    assert proc.returncode == 0, out[-3000:] + proc.stderr[-2000:]
+    updates = re.findall(r"updating environment: (.*)", out)
+    assert updates == ["0 added, 0 changed, 0 removed"] * 2, updates
+    assert "building [gettext]" not in out
+    assert stamp.stat().st_mtime_ns == before

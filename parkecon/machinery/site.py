@@ -156,10 +156,14 @@ def shrink_png(path: Path, budget: int = FIGURE_BUDGET) -> None:
     small.save(path, optimize=True)
 
 
-def _figures_at_half_size(app, doctree, docname) -> None:
+def _figures_at_half_size(app, doctree) -> None:
     """Show each cell's PNG at half its pixel width: figures are drawn at twice the pixels
     they occupy (parkecon.style.DPI), sharp on high-density screens and when zoomed. On a
-    narrower screen the theme scales them down further (max-width: 100%)."""
+    narrower screen the theme scales them down further (max-width: 100%).
+
+    Runs while the page is read (doctree-read, after Sphinx has resolved image paths): a
+    figure shrunk later, while pages are written, would be newer than the page's time of
+    reading, and Sphinx would read the page again on the next build with nothing changed."""
     from docutils import nodes
 
     for img in doctree.findall(nodes.image):
@@ -397,7 +401,7 @@ def setup(app):
     app.add_js_file("search-snippets.js", priority=900)  # after searchtools.js
     app.connect("env-get-outdated", _reindex_all)
     app.connect("doctree-resolved", _separate_cells)
-    app.connect("doctree-resolved", _figures_at_half_size)
+    app.connect("doctree-read", _figures_at_half_size, priority=600)  # after Sphinx's image collector (500)
     app.connect("html-page-context", _page_context, priority=950)
     app._parkecon_version = book_version(Path(app.srcdir))
     app._parkecon_date = build_date()

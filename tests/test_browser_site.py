@@ -341,3 +341,26 @@ def test_figure_files_are_small_and_open_full_size(browser, site_url, built_book
         page.locator("article figure a:has(img)").first.click()
     assert page.url.endswith(".png")
     ctx.close()
+
+
+def test_memoised_search_split_is_sphinx_split(built_book):
+    """The book's Chinese search language memoises jieba's cut block by block; on every text
+    of every page of both editions it returns what Sphinx's own split returns."""
+    import pickle
+
+    from sphinx.search.zh import SearchChinese
+
+    from parkecon.machinery.site import SEARCH_DICT, chinese_search_language
+
+    options = {"dict": str(built_book.parent / SEARCH_DICT)}
+    ours, stock = chinese_search_language()(options), SearchChinese(options)
+    texts = set()
+    for doctrees in (built_book.parent / ".doctrees", built_book.parent / "zh" / ".doctrees"):
+        for path in doctrees.rglob("*.doctree"):
+            from docutils import nodes
+
+            texts |= {t.astext() for t in pickle.loads(path.read_bytes()).findall(nodes.Text)}
+    assert len(texts) > 5000 and any(re.search("[\u4e00-\u9fff]", t) for t in texts)
+    differ = [t for t in texts if ours.split(t) != stock.split(t)]
+    assert not differ, differ[:5]
+    assert ours.split("韶关市华韶数据谷 data-centre 3.5% co2") == stock.split("韶关市华韶数据谷 data-centre 3.5% co2")

@@ -88,3 +88,21 @@ def test_search_dictionary_holds_short_names(tmp_path):
     out = tmp_path / "build" / "dict.txt"
     assert write_search_dict(tmp_path, out) is True
     assert write_search_dict(tmp_path, out) is False  # unchanged: pages are not re-indexed
+
+
+def test_myst_documents_made_once_are_the_same_documents():
+    """fast_myst_documents: a document myst-parser makes has the settings docutils would make
+    from scratch, its own copy of them (changing one document's settings changes no other)."""
+    from myst_parser.mdit_to_docutils import base
+
+    from parkecon.machinery.site import fast_myst_documents
+
+    fast_myst_documents()
+    assert base.make_document._parkecon
+    plain = lambda doc: {k: (v.list if k == "record_dependencies" else v) for k, v in vars(doc.settings).items()}
+    a, b = base.make_document("a.md"), base.make_document("b.md")
+    assert plain(a) == plain(base.make_document.__wrapped__("a.md"))
+    assert a["source"] == "a.md" and a.settings is not b.settings
+    a.settings.report_level = 5
+    a.settings.record_dependencies.add("x")
+    assert b.settings.report_level != 5 and not b.settings.record_dependencies.list

@@ -19,6 +19,7 @@ returns None, writing nothing, while the cache lacks one of them.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import html
 import io
@@ -90,6 +91,27 @@ def page_title(path: Path) -> str:
 
 
 # ------------------------------------------------------------------ values from the build
+
+@functools.lru_cache(maxsize=64)
+def parse_myst(text: str):
+    """A MyST text as jupytext reads it (`jupytext.reads(text, fmt="md:myst")`), parsed once per
+    text in a process (the kit reads each chapter for its labels and for its notebook); do
+    not change the notebook it returns. jupytext validates each cell it makes, which took
+    longer than the parsing: the cells are made without it, and the notebook is validated
+    once, whole."""
+    import jupytext
+    import nbformat
+    from nbformat.v4 import nbbase
+
+    check = nbbase.validate
+    nbbase.validate = lambda *args, **kwargs: None
+    try:
+        nb = jupytext.reads(text, fmt="md:myst")
+    finally:
+        nbbase.validate = check
+    nbformat.validate(nb)
+    return nb
+
 
 def _read_myst(path: Path):
     """A MyST notebook read exactly as myst-nb reads it (so that the cache matches it)."""
@@ -221,8 +243,6 @@ def label_index(root: Path, lang: str = "en") -> dict[str, tuple[str, str]]:
 
     Sphinx numbers both per chapter: 'Fig. 1.2' is the second figure of chapter 1,
     'Exercise 1.2' its second exercise (a test compares them with the built pages)."""
-    import jupytext
-
     from .kitlang import text as kit_text
 
     out = {}
@@ -231,7 +251,7 @@ def label_index(root: Path, lang: str = "en") -> dict[str, tuple[str, str]]:
         if number is None or not is_notebook(path):
             continue
         text = path.read_text(encoding="utf-8")
-        nb = jupytext.reads(text, fmt="md:myst")
+        nb = parse_myst(text)
         figs = [c.metadata["mystnb"]["figure"] for c in nb.cells
                 if c.cell_type == "code" and "caption" in c.metadata.get("mystnb", {}).get("figure", {})]
         for i, fig in enumerate(figs, 1):
@@ -251,7 +271,6 @@ def note_cell(chapter: Chapter, with_solutions: bool) -> str:
 
 def to_notebook(chapter: Chapter, text: str, with_solutions: bool):
     """The chapter's MyST text as a plain notebook (see the module's docstring)."""
-    import jupytext
     import nbformat
 
     from .kitlang import exercise_heading
@@ -261,7 +280,7 @@ def to_notebook(chapter: Chapter, text: str, with_solutions: bool):
     if not with_solutions:
         text = strip_solutions(text)
     numbers = {label: shown for label, (shown, _) in chapter.labels.items()}
-    nb = jupytext.reads(text, fmt="md:myst")
+    nb = parse_myst(text)
     cells = []
     in_exercise, last_label = False, None
     for cell in nb.cells:
@@ -277,7 +296,7 @@ def to_notebook(chapter: Chapter, text: str, with_solutions: bool):
             for i, part in enumerate(parts):
                 if i > 0:
                     if in_exercise == "open":
-                        cells.append(nbformat.v4.new_code_cell(kit_text(lang, "your_code")))
+                        cells.append(_cell("code", kit_text(lang, "your_code")))
                     in_exercise = False
                     if not with_solutions:
                         label = last_label
@@ -288,11 +307,11 @@ def to_notebook(chapter: Chapter, text: str, with_solutions: bool):
                     last_label = starts.pop(0)
                 part = re.sub(r"\n{3,}", "\n\n", chapter.markdown(part)).strip()
                 if part:
-                    cells.append(nbformat.v4.new_markdown_cell(part))
+                    cells.append(_cell("markdown", part))
             continue
         meta = cell.metadata
         tags = meta.get("tags", [])
-        new = nbformat.v4.new_code_cell(cell.source)
+        new = _cell("code", cell.source)
         if tags:
             new.metadata["tags"] = list(tags)
         if {"remove-cell", "remove-input", "hide-input"} & set(tags):
@@ -310,16 +329,28 @@ def to_notebook(chapter: Chapter, text: str, with_solutions: bool):
                 from .kitlang import lookup
 
                 caption = lookup(chapter.messages(), chapter.docname, caption)
-            cells.append(nbformat.v4.new_markdown_cell(f"**{shown}{'.' if lang == 'en' else '　'}** "
+            cells.append(_cell("markdown", f"**{shown}{'.' if lang == 'en' else '　'}** "
                                                        + chapter.markdown(caption)))
     title = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("# "))
-    cells.insert(title + 1, nbformat.v4.new_markdown_cell(note_cell(chapter, with_solutions)))
+    cells.insert(title + 1, _cell("markdown", note_cell(chapter, with_solutions)))
     for i, c in enumerate(cells):
         c["id"] = f"cell-{i:03d}"  # fixed ids: the kit is byte-identical from build to build
     out = nbformat.v4.new_notebook(cells=cells)
     out.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     out.metadata["language_info"] = dict(LANGUAGE_INFO)
+    nbformat.validate(out)  # once, whole (validating each cell as it is made took seconds a kit)
     return out
+
+
+def _cell(kind: str, source: str):
+    """A notebook cell as nbformat.v4.new_*_cell makes it, without validating it alone
+    (to_notebook validates the whole notebook)."""
+    from nbformat import NotebookNode
+
+    cell = NotebookNode(cell_type=kind, metadata=NotebookNode(), source=source)
+    if kind == "code":
+        cell.update(execution_count=None, outputs=[])
+    return cell
 
 
 # ------------------------------------------------------------------ the kit

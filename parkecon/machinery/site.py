@@ -163,8 +163,12 @@ def _figures_at_half_size(app, doctree) -> None:
 
     Runs while the page is read (doctree-read, after Sphinx has resolved image paths): a
     figure shrunk later, while pages are written, would be newer than the page's time of
-    reading, and Sphinx would read the page again on the next build with nothing changed."""
+    reading, and Sphinx would read the page again on the next build with nothing changed.
+    The gettext build, which reads the pages only for their messages, shows no figure."""
     from docutils import nodes
+
+    if app.builder.name == "gettext":
+        return
 
     for img in doctree.findall(nodes.image):
         uri = img.get("candidates", {}).get("*", img.get("uri", ""))
@@ -201,18 +205,107 @@ def chinese_search_language():
     such as "money" (indexed as money, searched as monei) were never found. Stem with Porter
     on both sides, as the English language does.
     """
+    import functools
+
     import snowballstemmer
     from sphinx.search.zh import SearchChinese
 
     class ChineseWithPorterStems(SearchChinese):
         def init(self, options: dict[str, str]) -> None:
-            super().init(options)
+            super().init(options)  # loads the dictionary into jieba
             self.stemmer = snowballstemmer.stemmer("porter")
+            # the same words recur on every page: segment and stem each once per build
+            self._cut = functools.lru_cache(maxsize=None)(lambda block: tuple(jieba.cut_for_search(block)))
+            self._stem = functools.lru_cache(maxsize=None)(self.stemmer.stemWord)
+
+        def split(self, input: str) -> list[str]:
+            """What Sphinx's Chinese split returns, from memoised pieces. jieba cuts a text
+            block by block (runs of Han, latin letters, digits and +#&._%-, and what lies
+            between them), and each block's words depend on that block alone, so the
+            concatenation of the blocks' cuts is the cut of the whole text (tested)."""
+            chinese = [w for block in JIEBA_BLOCKS.split(input) if block for w in self._cut(block)]
+            return chinese + [term.strip() for term in self.latin1_letters.findall(input)]
 
         def stem(self, word: str) -> str:  # as the browser does, also for short words ("use")
-            return self.stemmer.stemWord(word.lower())
+            return self._stem(word.lower())
+
+    import jieba
 
     return ChineseWithPorterStems
+
+
+#: jieba's own block pattern (jieba.re_han_default): it splits a text at these before cutting
+JIEBA_BLOCKS = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
+
+
+def fast_myst_documents() -> None:
+    """myst-parser makes a new docutils document, with docutils' default settings built from
+    scratch (an option parser of every component: about 1 ms), each time it renders Markdown,
+    even when it is handed the document to render into (`options.get("document",
+    make_document())` evaluates its default). The Chinese edition renders every translated
+    message so: about 2,200 documents a build, seconds of it. Make the default settings once
+    per parser class and give each document its own copy of them: the same document."""
+    import copy
+    import functools
+
+    from docutils.frontend import get_default_settings
+    from docutils.utils import new_document
+    from myst_parser.mdit_to_docutils import base
+
+    if getattr(base.make_document, "_parkecon", False):
+        return
+    defaults = functools.lru_cache(maxsize=None)(get_default_settings)
+    original = base.make_document
+
+    def make_document(source_path="notset", parser_cls=original.__defaults__[1]):
+        return new_document(source_path, settings=copy.deepcopy(defaults(parser_cls)))
+
+    make_document._parkecon = True
+    make_document.__wrapped__ = original
+    base.make_document = make_document
+
+
+def fast_myst_parsers(keep: int = 8) -> None:
+    """myst-parser builds a new Markdown parser (markdown-it with every MyST plugin: about
+    1 ms) for each text it parses, and the Chinese edition parses each translated message
+    as a text of its own: about 2,200 parsers a build. Keep the parser of each of the last
+    `keep` configurations and use it again; a parser renders the text it is given from a
+    state it sets up anew each time (setup_render). A parse that starts while that parser is
+    still rendering (a text nested in a text) gets a parser of its own. Only the parser of
+    myst-parser's Sphinx parser (plain Markdown pages and translated messages) is kept;
+    myst-nb's notebook parser is left as it is."""
+    from myst_parser.parsers import sphinx_ as myst_sphinx
+
+    if getattr(myst_sphinx.create_md_parser, "_parkecon", False):
+        return
+    original = myst_sphinx.create_md_parser
+    kept: dict = {}  # (id(config), renderer) -> (config, parser, busy); the config is held, so its id stays its own
+
+    def create_md_parser(config, renderer):
+        key = (id(config), renderer)
+        entry = kept.get(key)
+        if entry is None:
+            parser, busy = original(config, renderer), [False]
+            render = parser.render
+
+            def guarded(src, env=None):
+                busy[0] = True
+                try:
+                    return render(src, env)
+                finally:
+                    busy[0] = False
+
+            parser.render = guarded
+            entry = kept[key] = (config, parser, busy)
+            while len(kept) > keep:
+                kept.pop(next(iter(kept)))
+        config, parser, busy = entry
+        return original(config, renderer) if busy[0] else parser
+
+    create_md_parser._parkecon = True
+    create_md_parser.__wrapped__ = original
+    create_md_parser.kept = kept
+    myst_sphinx.create_md_parser = create_md_parser
 
 
 def register_author_year_style() -> str:
@@ -397,6 +490,8 @@ def setup(app):
     app.connect("doctree-resolved", _extract_exercise_titles)
     register_author_year_style()
     app.add_search_language(chinese_search_language())
+    fast_myst_documents()
+    fast_myst_parsers()
     app.connect("config-inited", _config_inited)
     app.add_js_file("search-snippets.js", priority=900)  # after searchtools.js
     app.connect("env-get-outdated", _reindex_all)

@@ -106,3 +106,38 @@ def test_myst_documents_made_once_are_the_same_documents():
     a.settings.report_level = 5
     a.settings.record_dependencies.add("x")
     assert b.settings.report_level != 5 and not b.settings.record_dependencies.list
+
+
+def test_myst_parsers_are_kept_per_configuration_and_never_shared_while_rendering():
+    """fast_myst_parsers: the same configuration gets the same parser, another one its own,
+    and a parse that starts while the kept parser renders (nested) gets a new one."""
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.mdit_to_docutils.base import DocutilsRenderer
+    from myst_parser.parsers import sphinx_ as myst_sphinx
+
+    from parkecon.machinery.site import fast_myst_documents, fast_myst_parsers
+
+    fast_myst_documents()
+    fast_myst_parsers()
+    make = myst_sphinx.create_md_parser
+    a, b = MdParserConfig(), MdParserConfig(heading_anchors=2)
+    p = make(a, DocutilsRenderer)
+    assert make(a, DocutilsRenderer) is p and make(b, DocutilsRenderer) is not p
+    seen = []
+    original = p.renderer.render
+
+    def nested(tokens, options, env):
+        seen.append(make(a, DocutilsRenderer))  # asked for while p renders
+        return original(tokens, options, env)
+
+    p.renderer.render = nested
+    try:
+        doc = p.render("# Title\n\nSome *text*.")
+    finally:
+        del p.renderer.render
+    assert seen and seen[0] is not p
+    assert make(a, DocutilsRenderer) is p  # free again once the render ended
+    assert "Some" in doc.astext()
+    for i in range(20):  # only the last few configurations are kept
+        make(MdParserConfig(words_per_minute=100 + i), DocutilsRenderer)
+    assert len(make.kept) <= 8

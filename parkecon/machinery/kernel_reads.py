@@ -56,6 +56,15 @@ def relative(path: str, root: str) -> str | None:
     return "/".join(parts)
 
 
+def append(log: str, root: str, rel: str, kind: str) -> None:
+    """Write the record of `rel` (a path relative to `root`, a "file" or a "dir") to `log`."""
+    full = os.path.join(root, rel)
+    digest = file_digest(full) if kind == "file" else dir_digest(full)
+    if digest is not None:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"path": rel, "kind": kind, "sha256": digest}) + "\n")
+
+
 def install(root: str, log: str) -> None:
     """Start recording reads under `root` into the JSON-lines file `log`."""
     root = os.path.realpath(root)
@@ -71,12 +80,7 @@ def install(root: str, log: str) -> None:
         if rel is None or (rel, kind) in seen:
             return
         seen.add((rel, kind))
-        full = os.path.join(root, rel)
-        digest = file_digest(full) if kind == "file" else dir_digest(full)
-        if digest is None:
-            return
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"path": rel, "kind": kind, "sha256": digest}) + "\n")
+        append(log, root, rel, kind)
 
     def hook(event: str, args) -> None:
         if busy[0] or event not in ("open", "os.listdir", "os.scandir"):

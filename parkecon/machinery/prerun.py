@@ -5,7 +5,9 @@ build that is most of the build's time, and the machine has more than one core. 
 step reads each page of the toc with myst-nb's own reader and configuration, matches it
 to the execution cache as myst-nb does (by code), drops a cached execution whose recorded
 reads no longer hold (`cache.stale_reason`), executes what is missing in parallel (one
-process per notebook, at most one per CPU) with myst-nb's execution settings
+process per notebook, at most one per CPU; on Linux each kernel is forked from a server
+that has imported the common libraries once, see `warm_kernels` and forkkernel.py) with
+myst-nb's execution settings
 (`allow_errors`, `timeout`, `run_in_temp`, `exclude_patterns`) and the edition's language
 (PARKECON_LANG, which `pe.tr` reads), and stores each result in
 the same cache, with what its kernel read. myst-nb then finds every page cached. A
@@ -23,8 +25,13 @@ jupyter_cache.executors.utils.single_nb_execution.
 """
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -167,7 +174,9 @@ def execute(jobs: list[Job], src: Path, cache_dir: Path, env_key: str, workers: 
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     done = {}
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with warm_kernels(log) as warm, ProcessPoolExecutor(max_workers=workers) as pool:
+        if warm:
+            log("kernels forked from a server that has imported the common libraries (forkkernel.py)")
         for job, (nb, err, secs, reads) in zip(jobs, pool.map(_execute, [(j, src, lang) for j in jobs])):
             if err is None:
                 data = {"execution_seconds": secs, records.READS_KEY: reads, records.ENV_KEY: env_key,
@@ -179,3 +188,61 @@ def execute(jobs: list[Job], src: Path, cache_dir: Path, env_key: str, workers: 
                 log(f"{job.docname} failed here ({err[:200]}); myst-nb executes it again while reading")
     done["_wall"] = round(time.perf_counter() - t0, 2)
     return done
+
+
+@contextlib.contextmanager
+def warm_kernels(log=print):
+    """For the notebooks executed inside: kernels forked from a server that has imported
+    the common libraries once (forkkernel.py). Yields whether the server runs; the kernels
+    are then started through a kernel spec "python3" that differs from the installed one
+    only in its command (found first through JUPYTER_PATH). Linux only (elsewhere forking a
+    process that has loaded these libraries is not safe); off with PARKECON_WARM_KERNELS=0."""
+    if os.environ.get("PARKECON_WARM_KERNELS", "1") == "0" or not sys.platform.startswith("linux") \
+            or not hasattr(socket, "send_fds"):
+        yield False
+        return
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    tmp = Path(tempfile.mkdtemp(prefix="parkecon-kernels-"))
+    # the server and its clients run from a copy outside the book: a forked kernel stands on
+    # the server's frames, and nothing of them may count as a file the notebook read
+    for name in ("forkkernel.py", "kernel_reads.py"):
+        shutil.copyfile(Path(__file__).with_name(name), tmp / name)
+    script = str(tmp / "forkkernel.py")
+    proc = None
+    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "PARKECON_FORKSERVER")}
+    try:
+        spec = KernelSpecManager().get_kernel_spec("python3").to_dict()
+        spec["argv"] = [sys.executable, script, *spec["argv"][spec["argv"].index("-f"):]] \
+            if "-f" in spec["argv"] else [sys.executable, script, "-f", "{connection_file}"]
+        (tmp / "kernels" / "python3").mkdir(parents=True)
+        (tmp / "kernels" / "python3" / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+        sock = tmp / "server.sock"
+        with open(tmp / "server.log", "wb") as err:
+            proc = subprocess.Popen([sys.executable, script, "--serve", str(sock)], stdin=subprocess.DEVNULL,
+                                    stdout=err, stderr=err, cwd=tmp)
+        deadline = time.monotonic() + 60
+        while not sock.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if not sock.exists():
+            log("kernels are started the usual way: the kernel server did not start "
+                + (tmp / "server.log").read_text(encoding="utf-8", errors="replace")[-300:])
+            yield False
+            return
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(tmp), *([saved["JUPYTER_PATH"]] if saved["JUPYTER_PATH"] else [])])
+        os.environ["PARKECON_FORKSERVER"] = str(sock)
+        yield True
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -30,6 +30,7 @@ translations); the default is book/locale/.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -309,6 +310,21 @@ def _join(pid: int, log_path: Path) -> int:
 
 
 def build(root: Path, langs=("en", "zh"), log=print) -> int:
+    """Build the editions; return 0 when all are built (strictly), 1 otherwise.
+
+    Where an edition has no execution cache yet (a clean build), one server of warm kernels
+    (prerun.warm_kernels) is started first, importing while the build gets ready, and both
+    editions' notebooks are executed in kernels forked from it."""
+    from . import prerun
+
+    root = Path(root).resolve()
+    clean = any(not (d / "global.db").is_file()
+                for d in (root / "_build" / ".jupyter_cache", zh_dir(root) / ".jupyter_cache"))
+    with prerun.warm_kernels(log=lambda m: log(f"[editions] {m}"), wait=False) if clean else contextlib.nullcontext():
+        return _build(root, langs, log)
+
+
+def _build(root: Path, langs=("en", "zh"), log=print) -> int:
     """Build the editions; return 0 when all are built (strictly), 1 otherwise.
 
     The Chinese build runs beside the English one (a second process: the machine's second

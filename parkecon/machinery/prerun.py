@@ -190,16 +190,42 @@ def execute(jobs: list[Job], src: Path, cache_dir: Path, env_key: str, workers: 
     return done
 
 
+def _server_ready(sock: Path, alive, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while not sock.exists() and alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return sock.exists()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @contextlib.contextmanager
-def warm_kernels(log=print):
+def warm_kernels(log=print, wait: bool = True):
     """For the notebooks executed inside: kernels forked from a server that has imported
     the common libraries once (forkkernel.py). Yields whether the server runs; the kernels
     are then started through a kernel spec "python3" that differs from the installed one
     only in its command (found first through JUPYTER_PATH). Linux only (elsewhere forking a
-    process that has loaded these libraries is not safe); off with PARKECON_WARM_KERNELS=0."""
+    process that has loaded these libraries is not safe); off with PARKECON_WARM_KERNELS=0.
+
+    Inside a `warm_kernels` that is running (the two editions of one build share one server,
+    started by editions.py before the Chinese build forks off) the running server is used.
+    With `wait` False the server is started without waiting for its imports (the caller
+    has other work meanwhile); a kernel asked for before it is ready starts the usual way."""
     if os.environ.get("PARKECON_WARM_KERNELS", "1") == "0" or not sys.platform.startswith("linux") \
             or not hasattr(socket, "send_fds"):
         yield False
+        return
+    if os.environ.get("PARKECON_FORKSERVER") and os.environ.get("PARKECON_FORKSERVER_PID"):
+        yield _server_ready(Path(os.environ["PARKECON_FORKSERVER"]),
+                            lambda: _pid_alive(int(os.environ["PARKECON_FORKSERVER_PID"])))
         return
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -210,7 +236,8 @@ def warm_kernels(log=print):
         shutil.copyfile(Path(__file__).with_name(name), tmp / name)
     script = str(tmp / "forkkernel.py")
     proc = None
-    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "PARKECON_FORKSERVER")}
+    names = ("JUPYTER_PATH", "PARKECON_FORKSERVER", "PARKECON_FORKSERVER_PID")
+    saved = {k: os.environ.get(k) for k in names}
     try:
         spec = KernelSpecManager().get_kernel_spec("python3").to_dict()
         spec["argv"] = [sys.executable, script, *spec["argv"][spec["argv"].index("-f"):]] \
@@ -221,16 +248,14 @@ def warm_kernels(log=print):
         with open(tmp / "server.log", "wb") as err:
             proc = subprocess.Popen([sys.executable, script, "--serve", str(sock)], stdin=subprocess.DEVNULL,
                                     stdout=err, stderr=err, cwd=tmp)
-        deadline = time.monotonic() + 60
-        while not sock.exists() and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        if not sock.exists():
+        if wait and not _server_ready(sock, lambda: proc.poll() is None):
             log("kernels are started the usual way: the kernel server did not start "
                 + (tmp / "server.log").read_text(encoding="utf-8", errors="replace")[-300:])
             yield False
             return
         os.environ["JUPYTER_PATH"] = os.pathsep.join([str(tmp), *([saved["JUPYTER_PATH"]] if saved["JUPYTER_PATH"] else [])])
         os.environ["PARKECON_FORKSERVER"] = str(sock)
+        os.environ["PARKECON_FORKSERVER_PID"] = str(proc.pid)
         yield True
     finally:
         for k, v in saved.items():

@@ -162,3 +162,18 @@ def test_without_a_server_the_kernel_is_the_usual_one(tmp_path, monkeypatch):
             nb, err, _, _ = pool.submit(prerun._execute, (probe(), ROOT, "en")).result()
     assert err is None, err
     assert nb.cells[0].outputs[0]["text"].split()[0] == "False"
+
+
+def test_an_inner_warm_kernels_uses_the_running_server():
+    """editions.py starts one server for both editions (without waiting for its imports);
+    each edition's prerun then uses it, and it stops with the outer block."""
+    with prerun.warm_kernels(log=lambda m: None, wait=False) as outer:
+        assert outer
+        pid = os.environ["PARKECON_FORKSERVER_PID"]
+        with prerun.warm_kernels(log=lambda m: None) as inner, ProcessPoolExecutor(1) as pool:
+            assert inner and os.environ["PARKECON_FORKSERVER_PID"] == pid
+            nb, err, _, _ = pool.submit(prerun._execute, (probe(), ROOT, "en")).result()
+        assert err is None and nb.cells[0].outputs[0]["text"].split()[0] == "True"
+        assert os.environ["PARKECON_FORKSERVER_PID"] == pid  # the inner block leaves it running
+    assert "PARKECON_FORKSERVER" not in os.environ
+    assert not prerun._pid_alive(int(pid)) or open(f"/proc/{pid}/stat").read().split()[2] == "Z"

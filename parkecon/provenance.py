@@ -147,7 +147,9 @@ def provenance(fact_ids, title: str | None = None, folder=None):
             f'<td><a class="fact-link" href="{html.escape(explorer_href(fid))}" title="{html.escape(tr("This fact in the facts explorer"))}">'
             f"<code>{fid}</code></a></td>"
             f"<td>{what}</td>"
-            f"<td>{html.escape(str(r['value_reported']).removesuffix('.0'))} {html.escape(str(r['unit_reported']))}{qual}</td>"
+            # as the documents print it: no space before the unit in Chinese (6.4%, 8平方公里)
+            f"<td>{html.escape(str(r['value_reported']).removesuffix('.0'))}{'' if zh else ' '}"
+            f"{html.escape(str(r['unit_reported']))}{qual}</td>"
             f"<td>{html.escape(str(r['source_id']))}, {html.escape(str(r['locator']))}</td>"
             f"<td lang=\"zh\">{html.escape(str(r['quote']))}</td>"
             "</tr>"

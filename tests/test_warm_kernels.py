@@ -152,14 +152,18 @@ def test_a_kernel_the_server_cannot_stand_in_for_is_started_the_usual_way(tmp_pa
     assert forkkernel.refusal(same, "/py", env) == "a matplotlibrc in the working folder"
 
 
-def test_without_a_server_the_kernel_is_the_usual_one(tmp_path, monkeypatch):
+def test_without_a_server_the_kernel_is_the_usual_one(tmp_path):
     """The kernel spec points at the forking client, but no server answers: the client
     becomes the usual kernel."""
     with prerun.warm_kernels(log=lambda m: None) as started:
         assert started
-        monkeypatch.setenv("PARKECON_FORKSERVER", str(tmp_path / "no-server.sock"))
-        with ProcessPoolExecutor(1) as pool:
-            nb, err, _, _ = pool.submit(prerun._execute, (probe(), ROOT, "en")).result()
+        running = os.environ["PARKECON_FORKSERVER"]
+        os.environ["PARKECON_FORKSERVER"] = str(tmp_path / "no-server.sock")
+        try:
+            with ProcessPoolExecutor(1) as pool:
+                nb, err, _, _ = pool.submit(prerun._execute, (probe(), ROOT, "en")).result()
+        finally:
+            os.environ["PARKECON_FORKSERVER"] = running
     assert err is None, err
     assert nb.cells[0].outputs[0]["text"].split()[0] == "False"
 
@@ -167,6 +171,7 @@ def test_without_a_server_the_kernel_is_the_usual_one(tmp_path, monkeypatch):
 def test_an_inner_warm_kernels_uses_the_running_server():
     """editions.py starts one server for both editions (without waiting for its imports);
     each edition's prerun then uses it, and it stops with the outer block."""
+    before = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "PARKECON_FORKSERVER", "PARKECON_FORKSERVER_PID")}
     with prerun.warm_kernels(log=lambda m: None, wait=False) as outer:
         assert outer
         pid = os.environ["PARKECON_FORKSERVER_PID"]
@@ -175,5 +180,5 @@ def test_an_inner_warm_kernels_uses_the_running_server():
             nb, err, _, _ = pool.submit(prerun._execute, (probe(), ROOT, "en")).result()
         assert err is None and nb.cells[0].outputs[0]["text"].split()[0] == "True"
         assert os.environ["PARKECON_FORKSERVER_PID"] == pid  # the inner block leaves it running
-    assert "PARKECON_FORKSERVER" not in os.environ
+    assert {k: os.environ.get(k) for k in before} == before  # the environment as it was
     assert not prerun._pid_alive(int(pid)) or open(f"/proc/{pid}/stat").read().split()[2] == "Z"

@@ -94,7 +94,8 @@ def config_messages(root: Path) -> list[str]:
 THEME_MESSAGES = ("Back to top", "Skip to main content", "previous page", "next page", "On this page",
                   "Section Navigation", "Site navigation", "Version warning",
                   "Link to this heading", "Link to this image", "Link to this table", "Link to this code",
-                  "Link to this definition", "Link to this equation", "light/dark", "© Copyright %(copyright)s.")
+                  "Link to this definition", "Link to this equation", "light/dark", "© Copyright %(copyright)s.",
+                  "Please activate JavaScript to enable the search functionality.")
 
 
 def add_config_messages(root: Path, pot_dir: Path) -> None:

@@ -378,7 +378,8 @@ def test_zh_every_page_of_the_toc_is_in_the_pdf_in_book_order(zh_pdf):
 
 @needs_tex
 def test_zh_chapters_open_with_their_number_in_chinese(zh_pdf):
-    """第1章 above each analysis chapter's title, 第一部分 ... for the parts, 目录 for the contents."""
+    """第1章 above each analysis chapter's title and in the contents, 第一部分 ... for the parts,
+    目录 for the contents."""
     text = squeeze(pdf_text(zh_pdf))
     body = text[text.index("目录"):]
     for number, chapter in enumerate(CHAPTERS, start=1):
@@ -388,6 +389,11 @@ def test_zh_chapters_open_with_their_number_in_chinese(zh_pdf):
             f"chapter {number} ({chapter}) does not open with 第{number}章"
     assert "第一部分" in body and "第二部分" in body
     assert not re.search(r"Chapter\d|Part[IV]+|Contents", text)
+    # the contents (the first pages with dot leaders) list them the same way: 第1章, not 1
+    contents = squeeze("".join(p for p in pdf_text(zh_pdf).split("\f")[:15] if re.search(r"(\. ){8}", p)))
+    for number, chapter in enumerate(CHAPTERS, start=1):
+        title = squeeze(read_page(ZH_SITE / "notebooks" / f"{chapter}.html").h1).split(".", 1)[-1]
+        assert f"第{number}章{title}" in contents, f"the contents do not list chapter {number} as 第{number}章"
 
 
 @needs_tex

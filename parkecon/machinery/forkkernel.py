@@ -1,27 +1,27 @@
 """Kernels forked from a warm process: the build's notebook kernels without their imports.
 
 Every notebook the build executes starts a new IPython kernel, and each kernel spends
-more than a second importing the same libraries (IPython and ipykernel, pandas, NumPy,
-matplotlib, seaborn) before the notebook's first cell runs: with two editions that is
-two dozen kernels a clean build. `prerun.py` therefore starts one server per build that
-imports those libraries once and then forks a kernel for each notebook; each fork starts
-as a new kernel would, in the notebook's folder, with the environment, arguments and
-standard streams of the process Jupyter started.
+about a second importing the same libraries (NumPy, pandas, matplotlib, seaborn, Pillow)
+before its notebook's work begins: with two editions that is two dozen kernels a clean
+build. `prerun.warm_kernels` therefore starts a server (one for both editions of a clean
+build, editions.py) that imports those libraries once (``WARM``) and then forks a kernel
+for each notebook; each fork starts as a new kernel would, in the notebook's folder, with
+the environment, arguments and standard streams of the process Jupyter started.
 
 Two roles, one standard-library file (the client must start in milliseconds):
 
 - ``python forkkernel.py --serve SOCKET`` (the server): imports the libraries listed in
-  ``WARM`` (never the book's own package, whose reads the build records: see
-  kernel_reads.py), listens on a Unix socket, forks a kernel per request, reports each
-  kernel's exit status, and kills a kernel whose client went away.
+  ``WARM`` (not Jupyter's own packages, and never the book's, whose reads the build
+  records: see kernel_reads.py), listens on a Unix socket, forks a kernel per request,
+  reports each kernel's exit status, and kills a kernel whose client went away.
 - ``python forkkernel.py -f CONNECTION_FILE`` (the client, the argv of the kernel spec
   `prerun.py` writes): asks the server (PARKECON_FORKSERVER names its socket) for a
   kernel, passes on the signals Jupyter sends (interrupt, terminate), and exits with the
-  kernel's status. Where the server cannot serve this kernel as a new process would
-  start it (no server, another PYTHONPATH or interpreter, a matplotlibrc in the working
-  folder, which matplotlib reads when imported), the client replaces itself with the
-  usual kernel (``python -m ipykernel_launcher``): never a different kernel, at worst a
-  slower one.
+  kernel's status. Where the server cannot start this kernel as a new process would start
+  (no server; another interpreter; another environment for those imports, such as
+  PYTHONPATH or MPL* variables; a Python module or a matplotlibrc in the working folder:
+  see `refusal`), the client replaces itself with the usual kernel
+  (``python -m ipykernel_launcher``): never a different kernel, at worst a slower one.
 """
 from __future__ import annotations
 

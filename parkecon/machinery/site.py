@@ -207,6 +207,7 @@ def chinese_search_language():
     """
     import functools
 
+    import jieba
     import snowballstemmer
     from sphinx.search.zh import SearchChinese
 
@@ -228,8 +229,6 @@ def chinese_search_language():
 
         def stem(self, word: str) -> str:  # as the browser does, also for short words ("use")
             return self._stem(word.lower())
-
-    import jieba
 
     return ChineseWithPorterStems
 
